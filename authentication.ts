@@ -1,0 +1,168 @@
+/**
+ * Both of CodeTether's authentication schemes. Zapier allows one per
+ * integration, so each build picks one (see lib/auth-flavour.ts); both are
+ * complete and tested.
+ */
+import type { Authentication, AuthField, Bundle, ZObject } from 'zapier-platform-core';
+import type { AuthFlavour } from './lib/auth-flavour';
+import { nonDefaultHost } from './lib/base-url';
+import { baseUrlOf, callApi } from './lib/client';
+import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, TokenAnswer, UserMe } from './lib/contract';
+import { parseAnswer, parseJson, statusOf } from './lib/errors';
+
+export type ConnectedAccount = {
+  id: string;
+  email: string | null;
+  name: string | null;
+  /** The instance's host when it is not CodeTether's own, for the label. */
+  host: string | null;
+};
+
+const baseUrlField = {
+  key: 'base_url',
+  label: 'Base URL',
+  type: 'string',
+  required: false,
+  placeholder: DEFAULT_BASE_URL,
+  helpText: `Only for self-hosted CodeTether: the address of your instance, such as \`https://codetether.example.com\`. Leave empty to use ${DEFAULT_BASE_URL}.`,
+} satisfies AuthField;
+
+/**
+ * Who the connection belongs to. `/v1/automation/me` accepts only OAuth
+ * tokens in production, so a `ct_` key it rejects is asked about at
+ * `/v1/users/me`, which accepts keys.
+ */
+export const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
+  const host = nonDefaultHost(baseUrlOf(z, bundle.authData)) ?? null;
+  const apiKey = bundle.authData.api_key?.trim();
+  if (apiKey !== undefined && (apiKey === '' || /\s/.test(apiKey))) {
+    throw new z.errors.Error(
+      'The API Key is empty or contains spaces. Paste the whole key from CodeTether (it starts with ct_).',
+      'invalid_api_key',
+      400,
+    );
+  }
+  try {
+    const { data } = await callApi(z, bundle, { path: ['me'], schema: AutomationMe, what: 'checking the connection' });
+    return { id: data.id, email: data.email ?? null, name: data.name ?? null, host };
+  } catch (error) {
+    if (!(statusOf(error) === 401 && apiKey?.startsWith('ct_'))) throw error;
+  }
+  const { data } = await callApi(z, bundle, {
+    prefix: ['v1'],
+    path: ['users', 'me'],
+    schema: UserMe,
+    what: 'checking the connection',
+  });
+  const name = [data.first_name, data.last_name].filter(Boolean).join(' ') || null;
+  return { id: data.id, email: data.email ?? null, name, host };
+};
+
+/** "Ada Lovelace (ada@example.com)", plus the host for a self-hosted instance. */
+export const connectionLabel = async (_z: ZObject, bundle: Bundle): Promise<string> => {
+  const { name, email, host, id } = bundle.inputData as ConnectedAccount;
+  const who = name && email ? `${name} (${email})` : name || email || `Account ${id}`;
+  return host ? `${who} @ ${host}` : who;
+};
+
+export const apiKeyAuthentication: Authentication = {
+  type: 'custom',
+  fields: [
+    {
+      key: 'api_key',
+      label: 'API Key',
+      type: 'password',
+      required: true,
+      helpText:
+        'Your CodeTether API key, which starts with `ct_`. Create one in the [CodeTether dashboard](https://codetether.io/settings/api-keys) under Settings → API Keys.',
+    },
+    baseUrlField,
+  ],
+  test: testConnection,
+  connectionLabel,
+};
+
+// ---------------------------------------------------------------- OAuth2
+
+const oauthClient = () => ({ client_id: process.env.CLIENT_ID ?? '', client_secret: process.env.CLIENT_SECRET ?? '' });
+
+/** The OAuth endpoints live at the instance's root, outside `/v1`. */
+const oauthUrl = (z: ZObject, baseUrl: unknown, path: string): string =>
+  `${baseUrlOf(z, { base_url: typeof baseUrl === 'string' ? baseUrl : '' })}${path}`;
+
+/** Zapier appends redirect_uri, state and the PKCE challenge itself when they are not here. */
+const authorizeUrl = async (z: ZObject, bundle: Bundle): Promise<string> => {
+  const url = new URL(oauthUrl(z, bundle.inputData.base_url, '/oauth/authorize'));
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: oauthClient().client_id,
+    scope: OAUTH_SCOPES.join(' '),
+  };
+  for (const key of ['state', 'redirect_uri'] as const) {
+    const value = bundle.inputData[key];
+    if (typeof value === 'string' && value) params[key] = value;
+  }
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.toString();
+};
+
+const requestToken = async (z: ZObject, url: string, form: Record<string, string>, what: string) => {
+  const response = await z.request({
+    url,
+    method: 'POST',
+    body: form,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    redirect: 'manual',
+  });
+  return parseAnswer(z, TokenAnswer, parseJson(response.content) ?? response.content, what);
+};
+
+const getAccessToken = async (z: ZObject, bundle: Bundle) => {
+  const url = oauthUrl(z, bundle.inputData.base_url, '/oauth/token');
+  const { client_id, client_secret } = oauthClient();
+  const token = await requestToken(
+    z,
+    url,
+    {
+      grant_type: 'authorization_code',
+      code: String(bundle.inputData.code ?? ''),
+      redirect_uri: String(bundle.inputData.redirect_uri ?? ''),
+      code_verifier: String(bundle.inputData.code_verifier ?? ''),
+      client_id,
+      client_secret,
+    },
+    'signing in',
+  );
+  // Returned fields land in authData: keep the instance for every later request.
+  return { access_token: token.access_token, refresh_token: token.refresh_token ?? '', base_url: new URL(url).origin };
+};
+
+/** CodeTether rotates refresh tokens: keep the new one, or the old when none came. */
+const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
+  const { client_id, client_secret } = oauthClient();
+  const token = await requestToken(
+    z,
+    oauthUrl(z, bundle.authData.base_url, '/oauth/token'),
+    { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', client_id, client_secret },
+    'refreshing the sign-in',
+  );
+  return { access_token: token.access_token, refresh_token: token.refresh_token ?? bundle.authData.refresh_token };
+};
+
+export const oauth2Authentication: Authentication = {
+  type: 'oauth2',
+  fields: [baseUrlField],
+  oauth2Config: {
+    authorizeUrl,
+    getAccessToken,
+    refreshAccessToken,
+    scope: OAUTH_SCOPES.join(' '),
+    autoRefresh: true,
+    enablePkce: true,
+  },
+  test: testConnection,
+  connectionLabel,
+};
+
+export const authenticationFor = (flavour: AuthFlavour) =>
+  flavour === 'oauth2' ? oauth2Authentication : apiKeyAuthentication;

@@ -1,0 +1,2 @@
+/** Every action, keyed by its permanent key. */
+export const creates = {};

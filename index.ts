@@ -1,0 +1,27 @@
+/**
+ * The CodeTether integration: the one app definition. Zapier's runtime loads
+ * this module with `require` and uses `module.exports` as is.
+ */
+import { defineApp, version as platformVersion } from 'zapier-platform-core';
+import { authenticationFor } from './authentication';
+import { creates } from './creates';
+import { AUTH_FLAVOUR } from './lib/auth-flavour';
+import { addBearerToken } from './lib/client';
+import { translateErrorResponse } from './lib/errors';
+import packageJson from './package.json';
+import { searches, searchOrCreates } from './searches';
+import { triggers } from './triggers';
+
+const App = defineApp({
+  version: packageJson.version,
+  platformVersion,
+  authentication: authenticationFor(AUTH_FLAVOUR),
+  beforeRequest: [addBearerToken],
+  afterResponse: [translateErrorResponse],
+  triggers,
+  creates,
+  searches,
+  searchOrCreates,
+});
+
+export = App;

@@ -1,0 +1,23 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+    ],
+  },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  collectCoverageFrom: [
+    'index.ts',
+    'authentication.ts',
+    'lib/**/*.ts',
+    'triggers/**/*.ts',
+    'creates/**/*.ts',
+    'searches/**/*.ts',
+  ],
+  testTimeout: 20000,
+};

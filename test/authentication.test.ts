@@ -1,0 +1,208 @@
+import nock from 'nock';
+import { API, appTester, apiKeyAuth, BASE, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from './support/app';
+import App from '../index';
+import { appFor } from './support/app';
+
+useNock();
+
+const me = { id: 'usr_42', email: 'ada@example.com', name: 'Ada Lovelace', authenticated: true };
+const userMe = {
+  id: 'usr_42',
+  email: 'ada@example.com',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  status: 'active',
+  email_verified: true,
+  tasks_used_this_month: 3,
+  tasks_limit: 100,
+  created_at: '2026-01-02T03:04:05Z',
+};
+
+describe('API key authentication', () => {
+  const auth = App.authentication!;
+
+  it('is the default flavour, with a password field and an optional base URL', () => {
+    expect(auth.type).toBe('custom');
+    const [apiKey, baseUrl] = auth.fields!;
+    expect(apiKey).toMatchObject({ key: 'api_key', type: 'password', required: true });
+    expect(apiKey.helpText).toMatch(/\]\(https:\/\/codetether\.io\//);
+    expect(baseUrl).toMatchObject({ key: 'base_url', required: false });
+  });
+
+  it('tests with /me and sends the key as a bearer token', async () => {
+    nock(API, { reqheaders: { authorization: `Bearer ${SECRETS.apiKey}` } })
+      .get('/me')
+      .reply(200, me);
+    const account = await appTester(auth.test as never, { authData: apiKeyAuth });
+    expect(account).toEqual({ id: 'usr_42', email: 'ada@example.com', name: 'Ada Lovelace', host: null });
+  });
+
+  it('falls back to /v1/users/me when production rejects a ct_ key at /me', async () => {
+    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    nock(BASE, { reqheaders: { authorization: `Bearer ${SECRETS.apiKey}` } })
+      .get('/v1/users/me')
+      .reply(200, userMe);
+    const account = await appTester(auth.test as never, { authData: apiKeyAuth });
+    expect(account).toEqual({ id: 'usr_42', email: 'ada@example.com', name: 'Ada Lovelace', host: null });
+  });
+
+  it('says the key was rejected when both endpoints refuse it', async () => {
+    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    nock(BASE).get('/v1/users/me').reply(401, { detail: 'Authentication required' });
+    const failure = await failureOf(appTester(auth.test as never, { authData: apiKeyAuth }));
+    expect(failure.message).toMatch(/^CodeTether rejected the API key: Authentication required\. Create a key/);
+    expect(failure.message).not.toContain(SECRETS.apiKey);
+  });
+
+  it('does not fall back for a key that is not a ct_ key', async () => {
+    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'not-a-codetether-key' } }));
+    expect(failure.message).toMatch(/rejected the API key/);
+  });
+
+  it('refuses an empty or spaced key before any request', async () => {
+    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'ct_abc def' } }));
+    expect(failure.message).toBe(
+      'The API Key is empty or contains spaces. Paste the whole key from CodeTether (it starts with ct_).',
+    );
+  });
+
+  it('talks to a self-hosted instance and names its host in the label', async () => {
+    nock('https://codetether.example.com').get('/v1/automation/me').reply(200, me);
+    const account = await appTester(auth.test as never, {
+      authData: { ...apiKeyAuth, base_url: 'https://codetether.example.com/' },
+    });
+    expect(account).toMatchObject({ host: 'codetether.example.com' });
+    const label = await appTester(auth.connectionLabel as never, { inputData: account as never });
+    expect(label).toBe('Ada Lovelace (ada@example.com) @ codetether.example.com');
+  });
+
+  it('labels the connection by name and email, or whatever it has', async () => {
+    const label = (inputData: Record<string, unknown>) => appTester(auth.connectionLabel as never, { inputData });
+    await expect(label({ id: 'u', name: 'Ada', email: 'ada@example.com', host: null })).resolves.toBe(
+      'Ada (ada@example.com)',
+    );
+    await expect(label({ id: 'u', name: null, email: 'ada@example.com', host: null })).resolves.toBe('ada@example.com');
+    await expect(label({ id: 'u7', name: null, email: null, host: null })).resolves.toBe('Account u7');
+  });
+
+  it.each([
+    ['http://codetether.example.com', /must start with https:\/\//],
+    ['https://codetether.example.com/api', /must not contain a path/],
+    ['https://codetether.example.com/?team=1', /must not contain a query string/],
+    ['https://codetether.example.com/#top', /must not contain a fragment/],
+    ['https://ada:pw@codetether.example.com', /must not contain a user name or password/],
+    ['codetether', /is not a web address/],
+  ])('refuses the base URL %s before any request', async (baseUrl, problem) => {
+    const failure = await failureOf(appTester(auth.test as never, { authData: { ...apiKeyAuth, base_url: baseUrl } }));
+    expect(failure.message).toMatch(problem);
+    expect(failure.message).toMatch(/^The CodeTether Base URL “/);
+  });
+
+  it('allows plain http for the local emulator on loopback', async () => {
+    nock('http://127.0.0.1:4010').get('/v1/automation/me').reply(200, me);
+    const account = await appTester(auth.test as never, { authData: { ...apiKeyAuth, base_url: 'http://127.0.0.1:4010' } });
+    expect(account).toMatchObject({ host: '127.0.0.1:4010' });
+  });
+});
+
+describe('OAuth2 authentication', () => {
+  const auth = appFor('oauth2').authentication!;
+  const config = auth.oauth2Config!;
+
+  it('uses the authorization code flow with PKCE, both scopes and auto refresh', () => {
+    expect(auth.type).toBe('oauth2');
+    expect(config).toMatchObject({ enablePkce: true, autoRefresh: true, scope: 'tasks:read tasks:write' });
+    expect(auth.fields!.map((field) => field.key)).toEqual(['base_url']);
+  });
+
+  it('builds the authorize URL on the chosen instance', async () => {
+    const url = (await oauthAppTester(config.authorizeUrl as never, {
+      inputData: { state: 'st4te', redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App1CLIAPI/' },
+    })) as string;
+    const parsed = new URL(url);
+    expect(parsed.origin + parsed.pathname).toBe(`${BASE}/oauth/authorize`);
+    expect(Object.fromEntries(parsed.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'codetether-zapier-test',
+      scope: 'tasks:read tasks:write',
+      state: 'st4te',
+      redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App1CLIAPI/',
+    });
+    const selfHosted = (await oauthAppTester(config.authorizeUrl as never, {
+      inputData: { base_url: 'https://ct.example.org' },
+    })) as string;
+    expect(selfHosted.startsWith('https://ct.example.org/oauth/authorize?')).toBe(true);
+  });
+
+  it('refuses a bad base URL before sending the user anywhere', async () => {
+    const failure = await failureOf(oauthAppTester(config.authorizeUrl as never, { inputData: { base_url: 'ftp://x' } }));
+    expect(failure.message).toMatch(/must start with https:\/\//);
+  });
+
+  it('exchanges the code with the PKCE verifier and keeps the instance', async () => {
+    let form: URLSearchParams | undefined;
+    nock('https://ct.example.org')
+      .post('/oauth/token', (body) => {
+        form = new URLSearchParams(body);
+        return true;
+      })
+      .reply(200, {
+        access_token: SECRETS.accessToken,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: SECRETS.refreshToken,
+        scope: 'tasks:read tasks:write',
+      });
+    const result = await oauthAppTester(config.getAccessToken as never, {
+      inputData: { base_url: 'https://ct.example.org', code: 'c0de', redirect_uri: 'https://zapier.test/r', code_verifier: 'v'.repeat(43) },
+    });
+    expect(result).toEqual({ access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken, base_url: 'https://ct.example.org' });
+    expect(Object.fromEntries(form!)).toEqual({
+      grant_type: 'authorization_code',
+      code: 'c0de',
+      redirect_uri: 'https://zapier.test/r',
+      code_verifier: 'v'.repeat(43),
+      client_id: 'codetether-zapier-test',
+      client_secret: SECRETS.clientSecret,
+    });
+  });
+
+  it('explains a refused code without showing the raw body', async () => {
+    nock(BASE).post('/oauth/token').reply(400, { error: 'invalid_grant', error_description: 'Code expired' });
+    const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'old' } }));
+    expect(failure.message).toBe(
+      'CodeTether did not accept the sign-in: Code expired (invalid_grant). Reconnect your CodeTether account.',
+    );
+  });
+
+  it('says so when the token answer lacks the access token', async () => {
+    nock(BASE).post('/oauth/token').reply(200, { token_type: 'Bearer' });
+    const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c' } }));
+    expect(failure.message).toMatch(/unexpected answer to signing in: field “access_token” is missing/);
+  });
+
+  it('refreshes and keeps the rotated refresh token, without sending the stale bearer', async () => {
+    nock(BASE, { badheaders: ['authorization'] })
+      .post('/oauth/token', (body) => body.grant_type === 'refresh_token' && body.refresh_token === SECRETS.refreshToken)
+      .reply(200, { access_token: 'oat_new', refresh_token: 'ort_rotated', expires_in: 3600 });
+    const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
+    expect(result).toEqual({ access_token: 'oat_new', refresh_token: 'ort_rotated' });
+  });
+
+  it('keeps the old refresh token when the server does not rotate it', async () => {
+    nock(BASE).post('/oauth/token').reply(200, { access_token: 'oat_new' });
+    const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
+    expect(result).toEqual({ access_token: 'oat_new', refresh_token: SECRETS.refreshToken });
+  });
+
+  it('tests with /me and asks for a refresh on 401', async () => {
+    nock(API, { reqheaders: { authorization: `Bearer ${SECRETS.accessToken}` } })
+      .get('/me')
+      .reply(200, me);
+    await expect(oauthAppTester(auth.test as never, { authData: oauthAuth })).resolves.toMatchObject({ id: 'usr_42' });
+    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    const failure = await failureOf(oauthAppTester(auth.test as never, { authData: oauthAuth }));
+    expect(failure.name).toBe('RefreshAuthError');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Test harness: the app as Zapier's runtime sees it, in either
+ * authentication flavour, with real-looking secrets to prove none leaks.
+ */
+import nock from 'nock';
+import { createAppTester, tools } from 'zapier-platform-core';
+import { authenticationFor } from '../../authentication';
+import App from '../../index';
+import type { AuthFlavour } from '../../lib/auth-flavour';
+
+export const BASE = 'https://api.codetether.io';
+export const API = `${BASE}/v1/automation`;
+
+export const SECRETS = {
+  apiKey: 'ct_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+  accessToken: 'oat_3b9d1f7a5c2e8b4d6f0a1c3e5b7d9f2a',
+  refreshToken: 'ort_8c6a4e2b0d9f7e5c3a1b8d6f4e2c0a9b',
+  clientSecret: 'cs_e4f6a8c0b2d4e6f8a0c2b4d6e8f0a2c4',
+  webhookSecret: 'whsec_5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b',
+} as const;
+
+tools.env.inject();
+process.env.CLIENT_ID = process.env.CLIENT_ID || 'codetether-zapier-test';
+process.env.CLIENT_SECRET = SECRETS.clientSecret;
+
+export const appFor = (flavour: AuthFlavour) => ({ ...App, authentication: authenticationFor(flavour) });
+export const appTester = createAppTester(App);
+export const oauthAppTester = createAppTester(appFor('oauth2'));
+
+export const apiKeyAuth = { api_key: SECRETS.apiKey };
+export const oauthAuth = { access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken };
+
+/** A task as production returns it from `GET /tasks/{id}`. */
+export const taskFixture = (overrides: Record<string, unknown> = {}) => ({
+  task_id: 'tsk_01J9Z6M4Q8',
+  run_id: 'run_01J9Z6M4R2',
+  status: 'completed',
+  title: 'Summarise the Q3 sales call',
+  description: 'Summarise the attached transcript in five bullet points.',
+  created_at: '2026-11-30T14:02:11Z',
+  started_at: '2026-11-30T14:02:13Z',
+  completed_at: '2026-11-30T14:03:40Z',
+  runtime_seconds: 87,
+  result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
+  error: null,
+  model: 'claude-sonnet',
+  ...overrides,
+});
+
+/** Every test starts and ends with no pending or unexpected HTTP. */
+export const useNock = () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    if (pending.length) throw new Error(`Requests that were expected but not made: ${pending.join(', ')}`);
+  });
+  afterAll(() => nock.enableNetConnect());
+};
+
+/** The user-facing message of a rejected step (the platform wraps app errors as JSON). */
+export const failureOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string; raw: Error }> => {
+  try {
+    await promise;
+  } catch (error) {
+    const raw = error as Error;
+    let message = raw.message;
+    try {
+      const parsed = JSON.parse(raw.message);
+      if (typeof parsed?.message === 'string') message = parsed.message;
+    } catch {
+      // a plain message
+    }
+    return { name: raw.name, message, raw };
+  }
+  throw new Error('Expected the step to fail, but it succeeded.');
+};

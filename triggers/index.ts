@@ -1,0 +1,2 @@
+/** Every trigger, keyed by its permanent key. */
+export const triggers = {};
