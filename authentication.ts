@@ -27,6 +27,16 @@ const baseUrlField = {
   helpText: `Only for self-hosted CodeTether: the address of your instance, such as \`https://codetether.example.com\`. Leave empty to use ${DEFAULT_BASE_URL}.`,
 } satisfies AuthField;
 
+/** Verifies the signed result deliveries of "Run Task and Wait for Result". */
+const webhookSecretField = {
+  key: 'webhook_secret',
+  label: 'Webhook Signing Secret',
+  type: 'password',
+  required: false,
+  helpText:
+    'Optional. If your CodeTether server signs task webhooks (its `WEBHOOK_SECRET` setting), paste the same secret here and **Run Task and Wait for Result** will accept only deliveries signed with it.',
+} satisfies AuthField;
+
 /**
  * Who the connection belongs to. `/v1/automation/me` accepts only OAuth
  * tokens in production, so a `ct_` key it rejects is asked about at
@@ -77,6 +87,7 @@ export const apiKeyAuthentication: Authentication = {
         'Your CodeTether API key, which starts with `ct_`. Create one in the [CodeTether dashboard](https://codetether.io/settings/api-keys) under Settings → API Keys.',
     },
     baseUrlField,
+    webhookSecretField,
   ],
   test: testConnection,
   connectionLabel,
@@ -151,7 +162,7 @@ const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
 
 export const oauth2Authentication: Authentication = {
   type: 'oauth2',
-  fields: [baseUrlField],
+  fields: [baseUrlField, webhookSecretField],
   oauth2Config: {
     authorizeUrl,
     getAccessToken,

@@ -85,7 +85,7 @@ const describeBody = (content: string): string | undefined => {
 };
 
 const secretsOf = (bundle: Bundle | undefined): string[] =>
-  ['api_key', 'access_token', 'refresh_token']
+  ['api_key', 'access_token', 'refresh_token', 'webhook_secret']
     .map((key) => bundle?.authData?.[key])
     .filter((value): value is string => typeof value === 'string' && value.length >= 4);
 

@@ -1,7 +1,17 @@
 import nock from 'nock';
-import { API, appTester, apiKeyAuth, BASE, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from './support/app';
 import App from '../index';
-import { appFor } from './support/app';
+import {
+  API,
+  apiKeyAuth,
+  appFor,
+  appTester,
+  BASE,
+  failureOf,
+  oauthAppTester,
+  oauthAuth,
+  SECRETS,
+  useNock,
+} from './support/app';
 
 useNock();
 
@@ -101,7 +111,9 @@ describe('API key authentication', () => {
 
   it('allows plain http for the local emulator on loopback', async () => {
     nock('http://127.0.0.1:4010').get('/v1/automation/me').reply(200, me);
-    const account = await appTester(auth.test as never, { authData: { ...apiKeyAuth, base_url: 'http://127.0.0.1:4010' } });
+    const account = await appTester(auth.test as never, {
+      authData: { ...apiKeyAuth, base_url: 'http://127.0.0.1:4010' },
+    });
     expect(account).toMatchObject({ host: '127.0.0.1:4010' });
   });
 });
@@ -113,7 +125,7 @@ describe('OAuth2 authentication', () => {
   it('uses the authorization code flow with PKCE, both scopes and auto refresh', () => {
     expect(auth.type).toBe('oauth2');
     expect(config).toMatchObject({ enablePkce: true, autoRefresh: true, scope: 'tasks:read tasks:write' });
-    expect(auth.fields!.map((field) => field.key)).toEqual(['base_url']);
+    expect(auth.fields!.map((field) => field.key)).toEqual(['base_url', 'webhook_secret']);
   });
 
   it('builds the authorize URL on the chosen instance', async () => {
@@ -136,7 +148,9 @@ describe('OAuth2 authentication', () => {
   });
 
   it('refuses a bad base URL before sending the user anywhere', async () => {
-    const failure = await failureOf(oauthAppTester(config.authorizeUrl as never, { inputData: { base_url: 'ftp://x' } }));
+    const failure = await failureOf(
+      oauthAppTester(config.authorizeUrl as never, { inputData: { base_url: 'ftp://x' } }),
+    );
     expect(failure.message).toMatch(/must start with https:\/\//);
   });
 
@@ -155,9 +169,18 @@ describe('OAuth2 authentication', () => {
         scope: 'tasks:read tasks:write',
       });
     const result = await oauthAppTester(config.getAccessToken as never, {
-      inputData: { base_url: 'https://ct.example.org', code: 'c0de', redirect_uri: 'https://zapier.test/r', code_verifier: 'v'.repeat(43) },
+      inputData: {
+        base_url: 'https://ct.example.org',
+        code: 'c0de',
+        redirect_uri: 'https://zapier.test/r',
+        code_verifier: 'v'.repeat(43),
+      },
     });
-    expect(result).toEqual({ access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken, base_url: 'https://ct.example.org' });
+    expect(result).toEqual({
+      access_token: SECRETS.accessToken,
+      refresh_token: SECRETS.refreshToken,
+      base_url: 'https://ct.example.org',
+    });
     expect(Object.fromEntries(form!)).toEqual({
       grant_type: 'authorization_code',
       code: 'c0de',
@@ -184,7 +207,10 @@ describe('OAuth2 authentication', () => {
 
   it('refreshes and keeps the rotated refresh token, without sending the stale bearer', async () => {
     nock(BASE, { badheaders: ['authorization'] })
-      .post('/oauth/token', (body) => body.grant_type === 'refresh_token' && body.refresh_token === SECRETS.refreshToken)
+      .post(
+        '/oauth/token',
+        (body) => body.grant_type === 'refresh_token' && body.refresh_token === SECRETS.refreshToken,
+      )
       .reply(200, { access_token: 'oat_new', refresh_token: 'ort_rotated', expires_in: 3600 });
     const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
     expect(result).toEqual({ access_token: 'oat_new', refresh_token: 'ort_rotated' });

@@ -1,0 +1,79 @@
+/**
+ * Webhook signatures: `X-CodeTether-Signature: sha256=<hex HMAC-SHA256>`.
+ *
+ * Subscriptions sign the raw body. Production's per-task deliveries sign
+ * Python's `json.dumps(payload)` (", " and ": " separators, non-ASCII as
+ * \uXXXX) but send compact JSON, so a verifier accepts either form.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_HEADER = 'X-CodeTether-Signature';
+export const TIMESTAMP_HEADER = 'X-CodeTether-Timestamp';
+/** Deliveries older than this are refused as replays. */
+export const MAX_DELIVERY_AGE_SECONDS = 5 * 60;
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/** A JSON string as Python's json.dumps writes it with ensure_ascii. */
+const pythonString = (value: string): string =>
+  `"${value.replace(
+    /[\\"]|[^ -~]/g,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )}"`;
+
+/** Python's `json.dumps(value)` with its defaults, keys in the order given. */
+export const pythonJsonDumps = (value: unknown): string => {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return pythonString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'NaN';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
+};
+
+export const signatureOf = (secret: string, message: string): string =>
+  `sha256=${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`;
+
+const sameSignature = (expected: string, given: string): boolean => {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export type SignatureVerdict = 'valid' | 'missing' | 'mismatch' | 'stale';
+
+/**
+ * Checks a delivery's signature against the raw body, then against the
+ * Python-style re-serialisation of the parsed body; both in constant time.
+ * A timestamp, when given, must be within MAX_DELIVERY_AGE_SECONDS of now.
+ */
+export const verifyDelivery = (options: {
+  secret: string;
+  signature: string | undefined;
+  rawBody: string;
+  parsedBody: unknown;
+  timestamp?: string;
+  nowSeconds?: number;
+}): SignatureVerdict => {
+  const signature = options.signature?.trim().toLowerCase();
+  if (!signature) return 'missing';
+  const matches =
+    sameSignature(signatureOf(options.secret, options.rawBody), signature) ||
+    sameSignature(signatureOf(options.secret, pythonJsonDumps(options.parsedBody)), signature);
+  if (!matches) return 'mismatch';
+  if (options.timestamp !== undefined) {
+    const sent = Number(options.timestamp);
+    const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+    if (!Number.isFinite(sent) || Math.abs(now - sent) > MAX_DELIVERY_AGE_SECONDS) return 'stale';
+  }
+  return 'valid';
+};
