@@ -18,6 +18,9 @@ const App = defineApp({
   authentication: authenticationFor(AUTH_FLAVOUR),
   beforeRequest: [addBearerToken],
   afterResponse: [translateErrorResponse],
+  // Every request goes through z.request, which logs on its own; patching
+  // Node's http module as well would only log the same calls twice.
+  flags: { skipHttpPatch: true },
   triggers,
   creates,
   searches,
