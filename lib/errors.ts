@@ -182,11 +182,10 @@ export const parseAnswer = <S extends zod.ZodType>(
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.length ? `field “${issue.path.join('.')}”` : 'the answer';
-  const problem =
-    issue?.code === 'invalid_type' && issue.message.includes('undefined')
-      ? 'is missing'
-      : `is not valid (${issue?.message})`;
+  const path = issue?.path ?? [];
+  const value = path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], data);
+  const field = path.length ? `field “${path.join('.')}”` : 'the answer';
+  const problem = path.length && value === undefined ? 'is missing' : `is not valid (${issue?.message})`;
   throw new z.errors.Error(
     `CodeTether sent an unexpected answer to ${what}: ${field} ${problem}. If this keeps happening, contact CodeTether support.`,
     'unexpected_answer',
