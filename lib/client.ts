@@ -26,6 +26,8 @@ export interface ApiCall<S extends zod.ZodType> {
   what: string;
   /** Segments before `path`; defaults to `v1/automation`. */
   prefix?: readonly string[];
+  /** Ends the URL with "/": the API's root is `/v1/automation/`, and FastAPI redirects the bare form. */
+  trailingSlash?: boolean;
 }
 
 export interface ApiAnswer<T> {
@@ -82,7 +84,7 @@ export const callApi = async <S extends zod.ZodType>(
   call: ApiCall<S>,
 ): Promise<ApiAnswer<zod.infer<S>>> => {
   const request: HttpRequestOptions & { url: string; throwForThrottlingEarly: boolean } = {
-    url: apiUrl(z, bundle, call.path, call.prefix),
+    url: `${apiUrl(z, bundle, call.path, call.prefix)}${call.trailingSlash ? '/' : ''}`,
     method: call.method ?? 'GET',
     params: withoutEmpty(call.params),
     headers: { Accept: 'application/json', ...call.headers },
