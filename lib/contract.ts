@@ -4,8 +4,10 @@
  * samples are checked against. See ../shared/API-CONTRACT.md.
  *
  * Answers use loose objects so that fields the server adds later pass through.
+ * Each schema is built on first use (see lazy-schema.ts).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 
 export const DEFAULT_BASE_URL = 'https://api.codetether.io';
 export const API_PREFIX = ['v1', 'automation'] as const;
@@ -45,138 +47,164 @@ export const MODELS = [
   'grok-3',
 ] as const;
 
-export const TaskStatus = z.enum(TASK_STATUSES);
-export const AgentType = z.enum(AGENT_TYPES);
-export const Model = z.enum(MODELS);
+export const TaskStatus = lazySchema((z) => z.enum(TASK_STATUSES));
+export const AgentType = lazySchema((z) => z.enum(AGENT_TYPES));
+export const Model = lazySchema((z) => z.enum(MODELS));
 
-const timestamp = z.string().min(1);
-const nullableTimestamp = timestamp.nullish();
+const Timestamp = lazySchema((z) => z.string().min(1));
+const NullableTimestamp = lazySchema(() => Timestamp.nullish());
 
 // ---------------------------------------------------------------- tasks
 
-export const Task = z.looseObject({
-  task_id: z.string().min(1),
-  run_id: z.string().nullish(),
-  status: TaskStatus,
-  title: z.string(),
-  description: z.string().nullish(),
-  created_at: timestamp,
-  started_at: nullableTimestamp,
-  completed_at: nullableTimestamp,
-  runtime_seconds: z.number().nullish(),
-  result_summary: z.string().nullish(),
-  error: z.string().nullish(),
-  // Always null in lists.
-  model: z.string().nullish(),
-});
+export const Task = lazySchema((z) =>
+  z.looseObject({
+    task_id: z.string().min(1),
+    run_id: z.string().nullish(),
+    status: TaskStatus,
+    title: z.string(),
+    description: z.string().nullish(),
+    created_at: Timestamp,
+    started_at: NullableTimestamp,
+    completed_at: NullableTimestamp,
+    runtime_seconds: z.number().nullish(),
+    result_summary: z.string().nullish(),
+    error: z.string().nullish(),
+    // Always null in lists.
+    model: z.string().nullish(),
+  }),
+);
 export type Task = z.infer<typeof Task>;
 
-export const CreateTaskBody = z.object({
-  title: z.string().min(1).max(200),
-  description: z.string().min(10).max(10000),
-  agent_type: AgentType.default('build'),
-  model: Model.default('default'),
-  codebase_id: z.string().min(1).default('global'),
-  priority: z.int().min(0).max(100).default(0),
-  webhook_url: z.url().optional(),
-  notify_email: z.email().optional(),
-});
+export const CreateTaskBody = lazySchema((z) =>
+  z.object({
+    title: z.string().min(1).max(200),
+    description: z.string().min(10).max(10000),
+    agent_type: AgentType.default('build'),
+    model: Model.default('default'),
+    codebase_id: z.string().min(1).default('global'),
+    priority: z.int().min(0).max(100).default(0),
+    webhook_url: z.url().optional(),
+    notify_email: z.email().optional(),
+  }),
+);
 export type CreateTaskBody = z.input<typeof CreateTaskBody>;
 
-export const CreatedTask = z.looseObject({
-  task_id: z.string().min(1),
-  run_id: z.string().nullish(),
-  status: TaskStatus,
-  title: z.string(),
-  description: z.string().nullish(),
-  created_at: timestamp,
-  model: z.string().nullish(),
-  // Present, as the string "true", only on an idempotent replay (HTTP 200).
-  _idempotent_replay: z.string().optional(),
-});
+export const CreatedTask = lazySchema((z) =>
+  z.looseObject({
+    task_id: z.string().min(1),
+    run_id: z.string().nullish(),
+    status: TaskStatus,
+    title: z.string(),
+    description: z.string().nullish(),
+    created_at: Timestamp,
+    model: z.string().nullish(),
+    // Present, as the string "true", only on an idempotent replay (HTTP 200).
+    _idempotent_replay: z.string().optional(),
+  }),
+);
 export type CreatedTask = z.infer<typeof CreatedTask>;
 
-export const TaskListQuery = z.object({
-  status: TaskStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+export const TaskListQuery = lazySchema((z) =>
+  z.object({
+    status: TaskStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  }),
+);
 
-export const TaskList = z.looseObject({
-  tasks: z.array(Task),
-  total: z.int().min(0),
-  limit: z.int(),
-  offset: z.int(),
-});
+export const TaskList = lazySchema((z) =>
+  z.looseObject({
+    tasks: z.array(Task),
+    total: z.int().min(0),
+    limit: z.int(),
+    offset: z.int(),
+  }),
+);
 export type TaskList = z.infer<typeof TaskList>;
 
-export const CancelledTask = z.looseObject({
-  task_id: z.string().min(1),
-  status: z.literal('cancelled'),
-  message: z.string().nullish(),
-});
+export const CancelledTask = lazySchema((z) =>
+  z.looseObject({
+    task_id: z.string().min(1),
+    status: z.literal('cancelled'),
+    message: z.string().nullish(),
+  }),
+);
 export type CancelledTask = z.infer<typeof CancelledTask>;
 
 // ---------------------------------------------------------------- account
 
-export const ApiInfo = z.looseObject({
-  name: z.string(),
-  version: z.string(),
-  models: z.array(z.string()).optional(),
-  agent_types: z.array(z.string()).optional(),
-});
+export const ApiInfo = lazySchema((z) =>
+  z.looseObject({
+    name: z.string(),
+    version: z.string(),
+    models: z.array(z.string()).optional(),
+    agent_types: z.array(z.string()).optional(),
+  }),
+);
 export type ApiInfo = z.infer<typeof ApiInfo>;
 
 /** `GET /v1/automation/me`: OAuth and SSO tokens only. */
-export const AutomationMe = z.looseObject({
-  id: z.string().min(1),
-  email: z.string().nullish(),
-  name: z.string().nullish(),
-  authenticated: z.literal(true),
-});
+export const AutomationMe = lazySchema((z) =>
+  z.looseObject({
+    id: z.string().min(1),
+    email: z.string().nullish(),
+    name: z.string().nullish(),
+    authenticated: z.literal(true),
+  }),
+);
 
 /** `GET /v1/users/me`: accepts `ct_` API keys. */
-export const UserMe = z.looseObject({
-  id: z.string().min(1),
-  email: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  status: z.string().nullish(),
-  tasks_used_this_month: z.number().nullish(),
-  tasks_limit: z.number().nullish(),
-});
+export const UserMe = lazySchema((z) =>
+  z.looseObject({
+    id: z.string().min(1),
+    email: z.string().nullish(),
+    first_name: z.string().nullish(),
+    last_name: z.string().nullish(),
+    status: z.string().nullish(),
+    tasks_used_this_month: z.number().nullish(),
+    tasks_limit: z.number().nullish(),
+  }),
+);
 
 // ---------------------------------------------------------------- errors
 
-export const ValidationIssue = z.looseObject({
-  loc: z.array(z.union([z.string(), z.number()])),
-  msg: z.string(),
-  type: z.string().optional(),
-});
+export const ValidationIssue = lazySchema((z) =>
+  z.looseObject({
+    loc: z.array(z.union([z.string(), z.number()])),
+    msg: z.string(),
+    type: z.string().optional(),
+  }),
+);
 
-export const ErrorBody = z.looseObject({
-  detail: z.union([z.string(), z.looseObject({ error: z.string(), message: z.string() }), z.array(ValidationIssue)]),
-  error_code: z.string().optional(),
-  upgrade_url: z.string().optional(),
-});
+export const ErrorBody = lazySchema((z) =>
+  z.looseObject({
+    detail: z.union([z.string(), z.looseObject({ error: z.string(), message: z.string() }), z.array(ValidationIssue)]),
+    error_code: z.string().optional(),
+    upgrade_url: z.string().optional(),
+  }),
+);
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const OAuthErrorBody = z.looseObject({
-  error: z.string(),
-  error_description: z.string().optional(),
-});
+export const OAuthErrorBody = lazySchema((z) =>
+  z.looseObject({
+    error: z.string(),
+    error_description: z.string().optional(),
+  }),
+);
 
 // ---------------------------------------------------------------- OAuth2
 
 export const OAUTH_SCOPES = ['tasks:read', 'tasks:write'] as const;
 
-export const TokenAnswer = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().optional(),
-  refresh_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
-});
+export const TokenAnswer = lazySchema((z) =>
+  z.looseObject({
+    access_token: z.string().min(1),
+    token_type: z.string().optional(),
+    expires_in: z.number().optional(),
+    refresh_token: z.string().min(1).optional(),
+    scope: z.string().optional(),
+  }),
+);
 export type TokenAnswer = z.infer<typeof TokenAnswer>;
 
 // ---------------------------------------------------------------- webhooks (part 2)
@@ -189,44 +217,52 @@ export const WEBHOOK_EVENTS = [
   'task_failed',
   'task_cancelled',
 ] as const;
-export const WebhookEvent = z.enum(WEBHOOK_EVENTS);
+export const WebhookEvent = lazySchema((z) => z.enum(WEBHOOK_EVENTS));
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 
-export const CreateWebhookBody = z.object({
-  url: z.url(),
-  events: z.array(WebhookEvent).min(1),
-  description: z.string().max(500).optional(),
-});
+export const CreateWebhookBody = lazySchema((z) =>
+  z.object({
+    url: z.url(),
+    events: z.array(WebhookEvent).min(1),
+    description: z.string().max(500).optional(),
+  }),
+);
 
-export const WebhookSubscription = z.looseObject({
-  id: z.string().min(1),
-  url: z.string(),
-  events: z.array(z.string()),
-  secret: z.string().min(1),
-  created_at: timestamp,
-});
+export const WebhookSubscription = lazySchema((z) =>
+  z.looseObject({
+    id: z.string().min(1),
+    url: z.string(),
+    events: z.array(z.string()),
+    secret: z.string().min(1),
+    created_at: Timestamp,
+  }),
+);
 export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
 
-export const WebhookList = z.looseObject({
-  webhooks: z.array(WebhookSubscription.omit({ secret: true })),
-});
+export const WebhookList = lazySchema((z) =>
+  z.looseObject({
+    webhooks: z.array(WebhookSubscription.omit({ secret: true })),
+  }),
+);
 
 /**
  * One delivery. Subscriptions (part 2) embed the full `task` and an
  * `event_id`; per-task `webhook_url` deliveries (part 1) carry neither.
  * Events may be written `task_completed` or `task.completed`.
  */
-export const Delivery = z.looseObject({
-  event: z.string().min(1),
-  event_id: z.string().nullish(),
-  task_id: z.string().min(1),
-  run_id: z.string().nullish(),
-  status: z.string().nullish(),
-  result: z.string().nullish(),
-  error: z.string().nullish(),
-  timestamp: z.string().nullish(),
-  task: Task.nullish(),
-});
+export const Delivery = lazySchema((z) =>
+  z.looseObject({
+    event: z.string().min(1),
+    event_id: z.string().nullish(),
+    task_id: z.string().min(1),
+    run_id: z.string().nullish(),
+    status: z.string().nullish(),
+    result: z.string().nullish(),
+    error: z.string().nullish(),
+    timestamp: z.string().nullish(),
+    task: Task.nullish(),
+  }),
+);
 export type Delivery = z.infer<typeof Delivery>;
 
 /** `task.completed` and `task_completed` name the same event. */

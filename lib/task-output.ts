@@ -2,25 +2,28 @@
  * The task as every step outputs it: flat, with `id`, and the same keys
  * whichever step or endpoint produced it, so a Zap can map it the same way.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Task, TaskStatus } from './contract';
+import { lazySchema } from './lazy-schema';
 
 /** The shape of a task step's output; samples are checked against it. */
-export const TaskOutput = z.object({
-  id: z.string().min(1),
-  task_id: z.string().min(1),
-  run_id: z.string().nullable(),
-  status: TaskStatus,
-  title: z.string(),
-  description: z.string().nullable(),
-  model: z.string().nullable(),
-  created_at: z.iso.datetime({ offset: true }),
-  started_at: z.iso.datetime({ offset: true }).nullable(),
-  completed_at: z.iso.datetime({ offset: true }).nullable(),
-  runtime_seconds: z.number().nullable(),
-  result_summary: z.string().nullable(),
-  error: z.string().nullable(),
-});
+export const TaskOutput = lazySchema((z) =>
+  z.object({
+    id: z.string().min(1),
+    task_id: z.string().min(1),
+    run_id: z.string().nullable(),
+    status: TaskStatus,
+    title: z.string(),
+    description: z.string().nullable(),
+    model: z.string().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+    started_at: z.iso.datetime({ offset: true }).nullable(),
+    completed_at: z.iso.datetime({ offset: true }).nullable(),
+    runtime_seconds: z.number().nullable(),
+    result_summary: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+);
 export type TaskOutput = z.infer<typeof TaskOutput>;
 
 export const toTaskOutput = (task: Task): TaskOutput => ({
