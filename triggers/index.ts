@@ -1,7 +1,21 @@
 /** Every trigger, keyed by its permanent key (the file name). */
 
+import newTask from './new_task';
+import taskCancelled from './task_cancelled';
+import taskCompleted from './task_completed';
+import taskFailed from './task_failed';
+import taskFinished from './task_finished';
+import taskNeedsInput from './task_needs_input';
+import taskStarted from './task_started';
+
 // Instant (REST hook) and polling triggers a user picks in the Zap editor.
 export const triggers = {
-  // (instant and polling triggers are listed here)
+  [taskCompleted.key]: taskCompleted,
+  [taskFailed.key]: taskFailed,
+  [taskNeedsInput.key]: taskNeedsInput,
+  [taskStarted.key]: taskStarted,
+  [taskCancelled.key]: taskCancelled,
+  [taskFinished.key]: taskFinished,
+  [newTask.key]: newTask,
   // Hidden triggers that fill dynamic dropdowns.
 };

@@ -1,0 +1,61 @@
+/**
+ * A webhook delivery as Zapier hands it to a hook's perform: the headers in
+ * `bundle.rawRequest.headers` (spelled like `Http-X-Codetether-Signature`),
+ * the body exactly as sent in `bundle.rawRequest.content`, and the parsed
+ * body in `bundle.cleanedRequest`.
+ */
+import type { Bundle } from 'zapier-platform-core';
+import { parseJson } from './errors';
+import {
+  MAX_DELIVERY_AGE_SECONDS,
+  SIGNATURE_HEADER,
+  type SignatureVerdict,
+  TIMESTAMP_HEADER,
+  verifyDelivery,
+} from './signature';
+
+/** A header of the delivery, whichever way Zapier spelled its name. */
+export const deliveryHeader = (bundle: Bundle, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(bundle.rawRequest?.headers ?? {})) {
+    if (
+      key
+        .toLowerCase()
+        .replace(/_/g, '-')
+        .replace(/^http-/, '') === wanted
+    )
+      return value;
+  }
+  return undefined;
+};
+
+const REJECTIONS: Record<Exclude<SignatureVerdict, 'valid'>, string> = {
+  missing: `it has no ${SIGNATURE_HEADER} header, although this subscription signs every delivery`,
+  mismatch: `its ${SIGNATURE_HEADER} does not match its body, so CodeTether did not send it for this Zap or it was changed on the way`,
+  stale: `its ${TIMESTAMP_HEADER} is more than ${MAX_DELIVERY_AGE_SECONDS / 60} minutes away from now, so it may be a replay`,
+};
+
+export type DeliveryReading = { events: unknown[] } | { rejected: string };
+
+/**
+ * The events of a delivery, or why it was rejected. With a secret, the
+ * signature must match the raw body or its Python-style re-serialisation
+ * (see lib/signature.ts), and the timestamp must be recent.
+ */
+export const readDelivery = (bundle: Bundle, secret: string | undefined): DeliveryReading => {
+  const raw = bundle.rawRequest?.content;
+  // The raw body keeps the key order the sender signed; cleanedRequest may carry extra keys.
+  const body: unknown = raw ? parseJson(raw) : bundle.cleanedRequest;
+  if (body === null || typeof body !== 'object') return { rejected: 'its body is not a JSON object or array' };
+  if (secret) {
+    const verdict = verifyDelivery({
+      secret,
+      signature: deliveryHeader(bundle, SIGNATURE_HEADER),
+      rawBody: raw ?? '',
+      parsedBody: body,
+      timestamp: deliveryHeader(bundle, TIMESTAMP_HEADER),
+    });
+    if (verdict !== 'valid') return { rejected: REJECTIONS[verdict] };
+  }
+  return { events: Array.isArray(body) ? body : [body] };
+};

@@ -1,0 +1,26 @@
+/** `GET /tasks`, as the triggers' lists and samples read it. */
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { callApi } from './client';
+import { type Task, TaskList } from './contract';
+
+/** Enough for the Zap editor to show a few samples. */
+const SAMPLE_SIZE = 3;
+/** The most one page holds, so that a poll sees every recent change. */
+const PAGE_SIZE = 100;
+
+export const listLimit = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? SAMPLE_SIZE : PAGE_SIZE);
+
+/** The newest tasks first, optionally of one status. */
+export const listTasks = async (
+  z: ZObject,
+  bundle: Bundle,
+  query: { status?: Task['status']; limit: number },
+): Promise<Task[]> => {
+  const { data } = await callApi(z, bundle, {
+    path: ['tasks'],
+    params: query,
+    schema: TaskList,
+    what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
+  });
+  return data.tasks;
+};

@@ -1,0 +1,23 @@
+import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import { listLimit, listTasks } from '../lib/task-list';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+import { taskSampleIn } from '../lib/task-samples';
+
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> =>
+  (await listTasks(z, bundle, { limit: listLimit(bundle) })).map(toTaskOutput);
+
+export default defineTrigger({
+  key: 'new_task',
+  noun: 'Task',
+  display: {
+    label: 'New Task',
+    description:
+      'Triggers when a task is created in CodeTether, by a Zap, the dashboard or the API. Checks every few minutes and works with every CodeTether server; to act the moment an agent starts or finishes a task, use the instant Task Started or Task Completed triggers, if your server offers webhook subscriptions.',
+  },
+  operation: {
+    type: 'polling',
+    perform,
+    outputFields: [...taskOutputFields],
+    sample: taskSampleIn('queued'),
+  },
+});

@@ -1,0 +1,9 @@
+import { instantTaskTrigger } from '../lib/rest-hook';
+
+export default instantTaskTrigger({
+  key: 'task_cancelled',
+  event: 'task_cancelled',
+  label: 'Task Cancelled',
+  description:
+    'Triggers when a task is cancelled before it finished, the moment it happens. Needs a CodeTether server that offers webhook subscriptions.',
+});

@@ -1,0 +1,43 @@
+import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import type { Task } from '../lib/contract';
+import { listLimit, listTasks } from '../lib/task-list';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+import { taskSampleIn } from '../lib/task-samples';
+
+const FINISHES = ['completed', 'failed'] as const;
+
+const finishedAt = (task: Task): number => Date.parse(task.completed_at ?? task.created_at);
+
+/**
+ * The id names the task and how it finished, so Zapier's dedupe fires once
+ * per finish, and again only if a task that failed is later completed.
+ */
+const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `${task.task_id}-${task.status}` });
+
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
+  const limit = listLimit(bundle);
+  const lists = await Promise.all(FINISHES.map((status) => listTasks(z, bundle, { status, limit })));
+  return lists
+    .flat()
+    .sort((a, b) => finishedAt(b) - finishedAt(a))
+    .slice(0, limit)
+    .map(finishOutput);
+};
+
+const sample = taskSampleIn('completed');
+
+export default defineTrigger({
+  key: 'task_finished',
+  noun: 'Task',
+  display: {
+    label: 'Task Finished',
+    description:
+      'Triggers when a task completes or fails, newest first. Checks every few minutes and works with every CodeTether server; if yours offers webhook subscriptions, the instant Task Completed and Task Failed triggers are faster.',
+  },
+  operation: {
+    type: 'polling',
+    perform,
+    outputFields: [...taskOutputFields],
+    sample: { ...sample, id: `${sample.task_id}-${sample.status}` },
+  },
+});

@@ -1,0 +1,9 @@
+import { instantTaskTrigger } from '../lib/rest-hook';
+
+export default instantTaskTrigger({
+  key: 'task_needs_input',
+  event: 'task_needs_input',
+  label: 'Task Needs Input',
+  description:
+    'Triggers when an agent pauses a task to ask a person for input, the moment it happens, so a Zap can alert the right person (in Slack, by email…). Needs a CodeTether server that offers webhook subscriptions.',
+});
