@@ -165,7 +165,7 @@ const unsubscribe = async (z: ZObject, bundle: Bundle): Promise<{ id: string | n
 };
 
 /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = Delivery.extend({ task: zod.unknown() });
+const DeliveryEnvelope = Delivery.extend({ task: zod.unknown().optional() });
 
 const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task> =>
   (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task of the event' })).data;
