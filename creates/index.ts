@@ -1,2 +1,10 @@
 /** Every action, keyed by its permanent key. */
-export const creates = {};
+import cancelTask from './cancel_task';
+import createTask from './create_task';
+import runTask from './run_task';
+
+export const creates = {
+  [createTask.key]: createTask,
+  [runTask.key]: runTask,
+  [cancelTask.key]: cancelTask,
+};

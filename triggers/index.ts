@@ -1,5 +1,7 @@
 /** Every trigger, keyed by its permanent key (the file name). */
 
+import listModels from './list_models';
+import listRecentTasks from './list_recent_tasks';
 import newTask from './new_task';
 import taskCancelled from './task_cancelled';
 import taskCompleted from './task_completed';
@@ -18,4 +20,6 @@ export const triggers = {
   [taskFinished.key]: taskFinished,
   [newTask.key]: newTask,
   // Hidden triggers that fill dynamic dropdowns.
+  [listModels.key]: listModels,
+  [listRecentTasks.key]: listRecentTasks,
 };

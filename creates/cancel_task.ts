@@ -1,0 +1,95 @@
+import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
+import type { z } from 'zod';
+import { callApi } from '../lib/client';
+import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/contract';
+import { messageOf, statusOf } from '../lib/errors';
+import { lazySchema } from '../lib/lazy-schema';
+import { parseStepInput } from '../lib/step-input';
+import { taskPickerField } from '../lib/task-picker';
+
+const inputFields = [
+  {
+    ...taskPickerField(
+      true,
+      'The task to stop. Pick a recent task, or map the Task ID from an earlier step. Only queued or running tasks can be cancelled.',
+    ),
+    search: 'find_task.id',
+  },
+];
+
+const CancelTaskInput = lazySchema((zod) => zod.object({ task_id: zod.string() }));
+
+export const CancelTaskOutput = lazySchema((zod) =>
+  zod.object({
+    id: zod.string().min(1),
+    task_id: zod.string().min(1),
+    status: zod.literal('cancelled'),
+    message: zod.string().nullable(),
+  }),
+);
+export type CancelTaskOutput = z.infer<typeof CancelTaskOutput>;
+
+/** Why CodeTether refused (409): the task's status, read from the task itself. */
+const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: unknown): Promise<string> => {
+  let task: Task;
+  try {
+    ({ data: task } = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }));
+  } catch {
+    return messageOf(refusal);
+  }
+  const name = `Task “${task.title}” (${task.task_id})`;
+  return (FINISHED_STATUSES as readonly string[]).includes(task.status)
+    ? `${name} was not cancelled: it has already finished with status “${task.status}”.`
+    : `${name} was not cancelled: its status is “${task.status}”, and only queued or running tasks can be cancelled.`;
+};
+
+const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> => {
+  const { task_id } = parseStepInput(z, CancelTaskInput, bundle.inputData, inputFields);
+  try {
+    const { data } = await callApi(z, bundle, {
+      method: 'DELETE',
+      path: ['tasks', task_id],
+      schema: CancelledTask,
+      what: 'cancelling the task',
+    });
+    return { id: data.task_id, task_id: data.task_id, status: data.status, message: data.message ?? null };
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404) {
+      throw new z.errors.Error(
+        `CodeTether has no task with the ID “${task_id}”. Pick the task from the list, or map the Task ID of an earlier step.`,
+        'not_found',
+        404,
+      );
+    }
+    // Nothing left to do is no error of the Zap: it stops here, without counting against it.
+    if (status === 409) throw new z.errors.HaltedError(await whyNotCancelled(z, bundle, task_id, error));
+    throw error;
+  }
+};
+
+export default defineCreate({
+  key: 'cancel_task',
+  noun: 'Task',
+  display: {
+    label: 'Cancel Task',
+    description:
+      'Creates a cancellation of a queued or running CodeTether task, so that its agent stops working on it.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    outputFields: [
+      { key: 'id', label: 'ID', type: 'string' },
+      { key: 'task_id', label: 'Task ID', type: 'string' },
+      { key: 'status', label: 'Status', type: 'string' },
+      { key: 'message', label: 'Message', type: 'string' },
+    ],
+    sample: {
+      id: 'tsk_7Hq2mX9vLp',
+      task_id: 'tsk_7Hq2mX9vLp',
+      status: 'cancelled',
+      message: 'Task cancelled successfully',
+    } satisfies CancelTaskOutput,
+  },
+});

@@ -1,0 +1,34 @@
+import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
+import {
+  type CreatedTaskOutput,
+  createdTaskOutputFields,
+  createdTaskSample,
+  createTask,
+  idempotencyKeyField,
+  taskInputFields,
+  taskToCreate,
+  webhookUrlField,
+} from '../lib/create-task-input';
+
+const inputFields = [...taskInputFields, webhookUrlField, idempotencyKeyField];
+
+const perform = async (z: ZObject, bundle: Bundle): Promise<CreatedTaskOutput> => {
+  const { task, replayed } = await createTask(z, bundle, taskToCreate(z, bundle.inputData, inputFields));
+  return { ...task, idempotent_replay: replayed };
+};
+
+export default defineCreate({
+  key: 'create_task',
+  noun: 'Task',
+  display: {
+    label: 'Create Task',
+    description:
+      'Creates a task for a CodeTether AI agent and continues at once, without waiting for the result. To use the result in this Zap, use Run Task and Wait for Result.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    outputFields: [...createdTaskOutputFields],
+    sample: createdTaskSample,
+  },
+});

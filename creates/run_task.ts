@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
+import { Delivery, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/contract';
+import { createTask, taskInputFields, taskToCreate } from '../lib/create-task-input';
+import { deliveryHeader } from '../lib/delivery';
+import { parseAnswer, parseJson } from '../lib/errors';
+import { EVENT_STATUS } from '../lib/rest-hook';
+import { SIGNATURE_HEADER, verifyDelivery } from '../lib/signature';
+import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+
+const inputFields = [...taskInputFields];
+
+/**
+ * Zapier runs a retried step with the same callback URL, so a key derived
+ * from it keeps a retry to the one task. Hashed: the URL itself lets anyone
+ * resume the step.
+ */
+const idempotencyKeyFor = (callbackUrl: string): string =>
+  `zapier-callback-${createHash('sha256').update(callbackUrl, 'utf8').digest('hex').slice(0, 40)}`;
+
+/** Creates the task with this step's callback URL as its webhook; Zapier then waits for the delivery. */
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
+  const request = taskToCreate(z, bundle.inputData, inputFields);
+  // Nothing would resume a test in the Zap editor: show what a finished run gives, without creating a task.
+  if (bundle.meta?.isLoadingSample) return completedTaskSample;
+  const callbackUrl = z.generateCallbackUrl();
+  if (!callbackUrl) {
+    throw new z.errors.Error(
+      'Zapier gave this step no callback address, so it cannot wait for the result. Run it inside a Zap, or use Create Task.',
+      'no_callback_url',
+    );
+  }
+  const { task } = await createTask(z, bundle, {
+    body: { ...request.body, webhook_url: callbackUrl },
+    idempotencyKey: idempotencyKeyFor(callbackUrl),
+  });
+  return task;
+};
+
+/**
+ * The delivery that resumed the step, checked. With a signing secret on the
+ * connection it must be signed with it; no timestamp check, because Zapier
+ * accepts a callback URL only once, so a delivery cannot be replayed.
+ */
+const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery => {
+  const raw = bundle.rawRequest?.content;
+  // The raw body keeps the key order the server signed.
+  const body: unknown = raw ? parseJson(raw) : bundle.cleanedRequest;
+  const secret = bundle.authData?.webhook_secret;
+  if (secret) {
+    const verdict = verifyDelivery({
+      secret,
+      signature: deliveryHeader(bundle, SIGNATURE_HEADER),
+      rawBody: raw ?? '',
+      parsedBody: body,
+    });
+    if (verdict !== 'valid') {
+      const reason =
+        verdict === 'missing'
+          ? `it is not signed (it has no ${SIGNATURE_HEADER} header), although the connection has a Webhook Signing Secret`
+          : "its signature does not match the connection's Webhook Signing Secret";
+      throw new z.errors.Error(
+        `The result delivered for task “${taskId}” was refused: ${reason}. Check that the connection's Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server, then run the task again.`,
+        'invalid_signature',
+      );
+    }
+  }
+  const delivery = parseAnswer(z, Delivery, body, 'the task result delivery');
+  if (delivery.task_id !== taskId) {
+    throw new z.errors.Error(
+      `The result delivered to this step is for task “${delivery.task_id}”, not for task “${taskId}” that the step created, so it was refused.`,
+      'wrong_task',
+    );
+  }
+  return delivery;
+};
+
+/** The delivery's status, or the one its event implies (`task_failed` → failed). */
+const deliveredStatus = (delivery: Delivery): TaskOutput['status'] | undefined => {
+  const stated = TaskStatus.safeParse(delivery.status);
+  if (stated.success) return stated.data;
+  const event = normaliseEventName(delivery.event);
+  return event in EVENT_STATUS ? EVENT_STATUS[event as keyof typeof EVENT_STATUS] : undefined;
+};
+
+/**
+ * The final output: the queued task from `perform`, completed by the
+ * delivery. A failed task is output too (status "failed" and its error), so
+ * the Zap can act on it instead of counting an error.
+ */
+const performResume = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
+  const queued = bundle.outputData as TaskOutput;
+  const delivery = verifiedDelivery(z, bundle, queued.task_id);
+  // Subscription deliveries embed the whole task; production's per-task ones only the outcome.
+  if (delivery.task) return toTaskOutput(delivery.task);
+  const status = deliveredStatus(delivery) ?? queued.status;
+  const finished = (FINISHED_STATUSES as readonly string[]).includes(status);
+  return {
+    ...queued,
+    run_id: delivery.run_id || queued.run_id,
+    status,
+    result_summary: delivery.result ?? null,
+    error: delivery.error ?? null,
+    completed_at: finished ? (delivery.timestamp ?? null) : null,
+  };
+};
+
+export default defineCreate({
+  key: 'run_task',
+  noun: 'Task',
+  display: {
+    label: 'Run Task and Wait for Result',
+    description:
+      'Creates a task for a CodeTether AI agent and waits until the agent has finished, however long it takes, so that later steps can use the result.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    performResume,
+    outputFields: [...taskOutputFields],
+    sample: completedTaskSample,
+  },
+});

@@ -1,0 +1,101 @@
+import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
+import { callApi } from '../lib/client';
+import { TASK_STATUSES, Task, TaskList, TaskStatus } from '../lib/contract';
+import { statusOf } from '../lib/errors';
+import { lazySchema } from '../lib/lazy-schema';
+import { parseStepInput } from '../lib/step-input';
+import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+import { taskPickerField } from '../lib/task-picker';
+
+/** The most tasks one `GET /tasks` answers with. */
+export const TASKS_PER_PAGE = 100;
+/** A search reads at most the newest 500 tasks: five requests, well inside the rate limit of 60 a minute. */
+export const MAX_LIST_REQUESTS = 5;
+
+const inputFields = defineInputFields([
+  taskPickerField(
+    false,
+    'Find this one task. Leave empty to search the newest tasks by Status and Title Contains instead.',
+  ),
+  {
+    key: 'status',
+    label: 'Status',
+    type: 'string',
+    required: false,
+    choices: [...TASK_STATUSES],
+    helpText: 'Only tasks in this status, such as `completed`.',
+  },
+  {
+    key: 'title',
+    label: 'Title Contains',
+    type: 'string',
+    required: false,
+    helpText: `Only tasks whose title contains this text, in any upper or lower case. Searches the newest ${TASKS_PER_PAGE * MAX_LIST_REQUESTS} tasks.`,
+  },
+]);
+
+const FindTaskInput = lazySchema((zod) =>
+  zod
+    .object({ task_id: zod.string().optional(), status: TaskStatus.optional(), title: zod.string().optional() })
+    .refine((input) => input.task_id || input.status || input.title, {
+      message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
+    }),
+);
+type Criteria = { status?: Task['status']; title?: string };
+
+const matches = (task: Task, { status, title }: Criteria): boolean =>
+  (!status || task.status === status) && (!title || task.title.toLowerCase().includes(title.toLowerCase()));
+
+const newestFirst = (tasks: Task[]): Task[] =>
+  [...tasks].sort((a, b) => (Date.parse(b.created_at) || 0) - (Date.parse(a.created_at) || 0));
+
+/** The task with this ID, or none: an unknown ID is no error for a search. */
+const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
+  try {
+    return (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'finding the task' })).data;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+};
+
+/** Pages through the newest tasks until one matches, the list ends, or MAX_LIST_REQUESTS is reached. */
+const recentMatches = async (z: ZObject, bundle: Bundle, criteria: Criteria): Promise<Task[]> => {
+  const found: Task[] = [];
+  for (let page = 0; page < MAX_LIST_REQUESTS && found.length === 0; page++) {
+    const offset = page * TASKS_PER_PAGE;
+    const { data } = await callApi(z, bundle, {
+      path: ['tasks'],
+      params: { status: criteria.status, limit: TASKS_PER_PAGE, offset },
+      schema: TaskList,
+      what: 'finding tasks',
+    });
+    found.push(...data.tasks.filter((task) => matches(task, criteria)));
+    if (data.tasks.length < TASKS_PER_PAGE || offset + data.tasks.length >= data.total) break;
+  }
+  return found;
+};
+
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
+  const { task_id, ...criteria } = parseStepInput(z, FindTaskInput, bundle.inputData, inputFields);
+  if (task_id) {
+    const task = await taskById(z, bundle, task_id);
+    return task && matches(task, criteria) ? [toTaskOutput(task)] : [];
+  }
+  return newestFirst(await recentMatches(z, bundle, criteria)).map(toTaskOutput);
+};
+
+export default defineSearch({
+  key: 'find_task',
+  noun: 'Task',
+  display: {
+    label: 'Find Task',
+    description: 'Finds a CodeTether task by its ID, or the newest tasks with a status or a title you name.',
+  },
+  operation: {
+    inputFields,
+    perform,
+    outputFields: [...taskOutputFields],
+    sample: completedTaskSample,
+  },
+});

@@ -1,0 +1,37 @@
+import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import { callApi } from '../lib/client';
+import { TaskList } from '../lib/contract';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+import { taskSampleIn } from '../lib/task-samples';
+
+/** One page of the Task dropdown; the server's default page size. */
+export const TASKS_PER_DROPDOWN_PAGE = 50;
+
+/** The newest tasks first; "Load more" asks for the next page (bundle.meta.page counts from 0). */
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
+  const page = Math.max(0, Number(bundle.meta?.page) || 0);
+  const { data } = await callApi(z, bundle, {
+    path: ['tasks'],
+    params: { limit: TASKS_PER_DROPDOWN_PAGE, offset: page * TASKS_PER_DROPDOWN_PAGE },
+    schema: TaskList,
+    what: 'listing recent tasks',
+  });
+  return data.tasks.map(toTaskOutput);
+};
+
+export default defineTrigger({
+  key: 'list_recent_tasks',
+  noun: 'Task',
+  display: {
+    label: 'List Recent Tasks',
+    description: 'Triggers when a task is listed; fills the Task dropdowns, newest first.',
+    hidden: true,
+  },
+  operation: {
+    type: 'polling',
+    canPaginate: true,
+    perform,
+    outputFields: [...taskOutputFields],
+    sample: taskSampleIn('completed'),
+  },
+});
