@@ -1,0 +1,242 @@
+import nock from 'nock';
+import { createAppHandler } from 'zapier-platform-core';
+import runTask from '../../creates/run_task';
+import App from '../../index';
+import { pythonJsonDumps, signatureOf } from '../../lib/signature';
+import { completedTaskSample, TaskOutput } from '../../lib/task-output';
+import { API, apiKeyAuth, appTester, failureOf, SECRETS, taskFixture, useNock } from '../support/app';
+
+useNock();
+
+const CALLBACK_URL = 'https://auth-json-server.zapier-staging.com/echo';
+
+const input = {
+  title: 'Summarise the Q3 sales call',
+  description: 'Summarise the attached transcript in five bullet points.',
+};
+
+const createdAnswer = {
+  task_id: 'tsk_01J9Z6M4Q8',
+  run_id: 'run_01J9Z6M4R2',
+  status: 'queued',
+  title: input.title,
+  description: input.description,
+  created_at: '2026-11-30T14:02:11Z',
+  model: 'claude-sonnet',
+};
+
+/** What perform outputs, and Zapier hands to performResume as outputData. */
+const queued: TaskOutput = {
+  id: 'tsk_01J9Z6M4Q8',
+  task_id: 'tsk_01J9Z6M4Q8',
+  run_id: 'run_01J9Z6M4R2',
+  status: 'queued',
+  title: input.title,
+  description: input.description,
+  model: 'claude-sonnet',
+  created_at: '2026-11-30T14:02:11Z',
+  started_at: null,
+  completed_at: null,
+  runtime_seconds: null,
+  result_summary: null,
+  error: null,
+};
+
+const perform = (bundle: Record<string, unknown>) =>
+  appTester(runTask.operation.perform as never, { authData: apiKeyAuth, inputData: input, ...bundle }) as Promise<
+    Record<string, unknown>
+  >;
+
+/** The production delivery to `webhook_url`: compact JSON, in the server's key order. */
+const delivery = (overrides: Record<string, unknown> = {}) => ({
+  event: 'task_completed',
+  run_id: 'run_01J9Z6M4R2',
+  task_id: 'tsk_01J9Z6M4Q8',
+  status: 'completed',
+  result: 'Five bullet points: pricing accepted, pilot in January, …',
+  error: null,
+  timestamp: '2026-11-30T14:03:40Z',
+  ...overrides,
+});
+
+/** Resumes the step as Zapier does: headers spelled `Http-…`, the raw body, and the parsed one. */
+const resume = (
+  body: Record<string, unknown>,
+  options: { headers?: Record<string, string>; webhookSecret?: string; raw?: string } = {},
+) =>
+  appTester(runTask.operation.performResume as never, {
+    authData: options.webhookSecret ? { ...apiKeyAuth, webhook_secret: options.webhookSecret } : apiKeyAuth,
+    inputData: input,
+    outputData: queued,
+    cleanedRequest: body,
+    rawRequest: {
+      method: 'POST',
+      headers: { 'Http-Content-Type': 'application/json', ...options.headers },
+      content: options.raw ?? JSON.stringify(body),
+    },
+  }) as Promise<TaskOutput>;
+
+describe('Run Task and Wait for Result: perform', () => {
+  it('creates the task with the callback URL as its webhook, in one request, and outputs it queued', async () => {
+    let body: Record<string, unknown> = {};
+    const scope = nock(API)
+      .post('/tasks', (sent) => {
+        body = sent;
+        return true;
+      })
+      .reply(201, createdAnswer);
+    const task = await perform({});
+    expect(scope.isDone()).toBe(true);
+    expect(body).toEqual({
+      ...input,
+      agent_type: 'general',
+      model: 'default',
+      codebase_id: 'global',
+      priority: 0,
+      webhook_url: CALLBACK_URL,
+    });
+    expect(task).toEqual(queued);
+  });
+
+  it('sends an Idempotency-Key derived from the callback URL: the same for a retry, another for another run', async () => {
+    const keys: string[] = [];
+    nock(API)
+      .post('/tasks')
+      .times(3)
+      .reply(function () {
+        keys.push(String(this.req.headers['idempotency-key']));
+        return [201, createdAnswer];
+      });
+    const run = (callbackUrl: string) =>
+      createAppHandler(App)({
+        command: 'execute',
+        method: 'creates.run_task.operation.perform',
+        bundle: { authData: apiKeyAuth, inputData: input },
+        callback_url: callbackUrl,
+      });
+    await run('https://hooks.zapier.com/callbacks/111');
+    await run('https://hooks.zapier.com/callbacks/111');
+    await run('https://hooks.zapier.com/callbacks/222');
+    expect(keys[0]).toMatch(/^zapier-callback-[0-9a-f]{40}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    // The callback URL lets anyone resume the step: it is never sent as the key.
+    expect(keys.join()).not.toContain('callbacks');
+  });
+
+  it('in the Zap editor returns a finished sample at once, without creating a task', async () => {
+    const task = await perform({ meta: { isLoadingSample: true } });
+    expect(task).toEqual(completedTaskSample);
+    expect(task.status).toBe('completed');
+    expect(task.result_summary).toEqual(expect.any(String));
+  });
+
+  it('refuses bad input before any request, in a Zap and in the editor', async () => {
+    const scope = nock(API).post('/tasks').reply(201, createdAnswer);
+    for (const meta of [{}, { isLoadingSample: true }]) {
+      const failure = await failureOf(perform({ inputData: { ...input, description: 'too short' }, meta }));
+      expect(failure.message).toBe('Check the “Prompt” field: it must have at least 10 characters (it has 9).');
+    }
+    expect(scope.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+
+  it('has no Webhook URL or Idempotency Key field: the step sets both itself', () => {
+    const keys = runTask.operation.inputFields.map((field) => ('key' in field ? field.key : ''));
+    expect(keys).toEqual(['title', 'description', 'agent_type', 'model', 'codebase_id', 'priority', 'notify_email']);
+  });
+
+  it('explains a refused creation', async () => {
+    nock(API).post('/tasks').reply(402, { detail: 'Monthly task limit reached', error_code: 'BUDGET_EXCEEDED' });
+    const failure = await failureOf(perform({}));
+    expect(failure.message).toMatch(/^Your CodeTether task budget is used up: Monthly task limit reached\./);
+  });
+});
+
+describe('Run Task and Wait for Result: performResume', () => {
+  it('turns an unsigned delivery into the finished task, without any request', async () => {
+    const task = await resume(delivery());
+    expect(task).toEqual({
+      ...queued,
+      status: 'completed',
+      result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
+      error: null,
+      completed_at: '2026-11-30T14:03:40Z',
+    });
+    expect(TaskOutput.parse(task)).toEqual(task);
+  });
+
+  it('outputs a failed task with its error instead of failing the step', async () => {
+    const task = await resume(
+      delivery({ event: 'task.failed', status: null, result: null, error: 'The model provider timed out.' }),
+    );
+    expect(task).toMatchObject({
+      status: 'failed',
+      error: 'The model provider timed out.',
+      result_summary: null,
+      completed_at: '2026-11-30T14:03:40Z',
+    });
+  });
+
+  it('takes the whole task when the delivery embeds it (subscription deliveries)', async () => {
+    const embedded = taskFixture({ runtime_seconds: 87 });
+    const task = await resume({ ...delivery({ event_id: 'evt_1' }), task: embedded });
+    expect(task).toMatchObject({ id: embedded.task_id, started_at: embedded.started_at, runtime_seconds: 87 });
+  });
+
+  describe('with a Webhook Signing Secret on the connection', () => {
+    const secret = SECRETS.webhookSecret;
+
+    it('accepts a signature over the raw body, however late Zapier resumes the step', async () => {
+      const raw = JSON.stringify(delivery());
+      const task = await resume(delivery(), {
+        webhookSecret: secret,
+        raw,
+        headers: { 'Http-X-Codetether-Signature': signatureOf(secret, raw), 'Http-X-Codetether-Timestamp': '1' },
+      });
+      expect(task.status).toBe('completed');
+    });
+
+    it("accepts production's signature over Python's json.dumps of the body", async () => {
+      const body = delivery({ result: 'Résumé: “done”' });
+      const task = await resume(body, {
+        webhookSecret: secret,
+        headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) },
+      });
+      expect(task.result_summary).toBe('Résumé: “done”');
+    });
+
+    it.each([
+      [
+        'a wrong signature',
+        { 'Http-X-Codetether-Signature': signatureOf('another-secret', '{}') },
+        /its signature does not match/,
+      ],
+      ['no signature', {}, /it is not signed \(it has no X-CodeTether-Signature header\)/],
+    ])('refuses a delivery with %s, naming the setting but never the secret', async (_case, headers, reason) => {
+      const failure = await failureOf(resume(delivery(), { webhookSecret: secret, headers }));
+      expect(failure.message).toMatch(/^The result delivered for task “tsk_01J9Z6M4Q8” was refused: /);
+      expect(failure.message).toMatch(reason);
+      expect(failure.message).toMatch(/Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server/);
+      expect(failure.message).not.toContain(secret);
+      expect(failure.message).not.toContain(signatureOf(secret, JSON.stringify(delivery())));
+    });
+  });
+
+  it('accepts a signed delivery when the connection has no secret to check it with', async () => {
+    const task = await resume(delivery(), { headers: { 'Http-X-Codetether-Signature': 'sha256=00' } });
+    expect(task.status).toBe('completed');
+  });
+
+  it('refuses a delivery for another task', async () => {
+    const failure = await failureOf(resume(delivery({ task_id: 'tsk_other' })));
+    expect(failure.message).toBe(
+      'The result delivered to this step is for task “tsk_other”, not for task “tsk_01J9Z6M4Q8” that the step created, so it was refused.',
+    );
+  });
+
+  it('names what is missing from a delivery that is not one', async () => {
+    const failure = await failureOf(resume({ hello: 'world' }));
+    expect(failure.message).toMatch(/unexpected answer to the task result delivery: field “event” is missing/);
+  });
+});
