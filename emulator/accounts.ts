@@ -1,0 +1,60 @@
+/**
+ * Who is calling: a bearer token is either a user's `ct_` API key or an
+ * OAuth access token, and each kind has its own rate-limit quota.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { EmulatorUser } from './config';
+import { AUTHENTICATION_REQUIRED } from './fastapi-errors';
+import type { OAuthServer } from './oauth';
+
+export interface Principal {
+  user: EmulatorUser;
+  via: 'api_key' | 'oauth';
+}
+
+export type AuthEnv = { Variables: { principal: Principal } };
+
+const bearerOf = (c: Context): string | undefined =>
+  /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+
+export class Accounts {
+  private readonly byApiKey: Map<string, EmulatorUser>;
+  private readonly byId: Map<string, EmulatorUser>;
+
+  constructor(
+    users: EmulatorUser[],
+    private readonly oauth: OAuthServer,
+  ) {
+    this.byApiKey = new Map(users.map((user) => [user.apiKey, user]));
+    this.byId = new Map(users.map((user) => [user.id, user]));
+  }
+
+  principalOf(c: Context): Principal | undefined {
+    const token = bearerOf(c);
+    if (!token) return undefined;
+    if (token.startsWith('ct_')) {
+      const user = this.byApiKey.get(token);
+      return user && { user, via: 'api_key' };
+    }
+    const grant = this.oauth.grantOf(token);
+    const user = grant && this.byId.get(grant.userId);
+    return user && { user, via: 'oauth' };
+  }
+
+  /** Production counts per API key, and per client IP for everything else. */
+  rateClientOf = (c: Context): string => {
+    const token = bearerOf(c);
+    return token?.startsWith('ct_') ? `key:${token}` : `ip:${getConnInfo(c).remote.address ?? 'unknown'}`;
+  };
+
+  /** Refuses the request with FastAPI's 401 unless a known credential of an accepted kind is sent. */
+  require =
+    (...accepted: Principal['via'][]): MiddlewareHandler<AuthEnv> =>
+    async (c, next) => {
+      const principal = this.principalOf(c);
+      if (!principal || !accepted.includes(principal.via)) return c.json(AUTHENTICATION_REQUIRED, 401);
+      c.set('principal', principal);
+      await next();
+    };
+}

@@ -1,0 +1,96 @@
+/**
+ * Everything about the emulator that a test, `npm start` or a developer may
+ * want to change. Production's values are the defaults, except the task
+ * delays, which are short so that a whole Zap runs in seconds.
+ */
+
+export interface EmulatorUser {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  /** The user's `ct_` API key. */
+  apiKey: string;
+}
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** A redirect_uri must start with one of these. */
+  redirectUriPrefixes: string[];
+}
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. The emulator only ever listens on 127.0.0.1. */
+  port: number;
+  /** The first user is the one who signs in through /oauth/authorize. */
+  users: EmulatorUser[];
+  oauthClient: OAuthClient;
+  accessTokenTtlSeconds: number;
+  /** Requests allowed per sliding window, per API key (per IP for OAuth tokens). */
+  rateLimit: { limit: number; windowMs: number };
+  idempotencyTtlMs: number;
+  /** Tasks a user may create per month; null means no budget. */
+  taskBudget: number | null;
+  upgradeUrl: string;
+  tasks: {
+    /** Time a task stays queued. */
+    startDelayMs: number;
+    /** Time a task runs before it finishes. */
+    runDelayMs: number;
+    /** A description containing this fails the task. */
+    failMarker: string;
+    /** A description containing this stops the task in needs_input. */
+    needsInputMarker: string;
+  };
+  /** Signs per-task `webhook_url` deliveries the way production does; null sends them unsigned. */
+  taskWebhookSecret: string | null;
+  deliveries: {
+    maxAttempts: number;
+    /** The first retry waits this long; each further retry waits twice as long. */
+    firstRetryDelayMs: number;
+    timeoutMs: number;
+  };
+  maxBodyBytes: number;
+}
+
+export type EmulatorOverrides = Partial<Omit<EmulatorOptions, 'tasks' | 'deliveries' | 'rateLimit'>> & {
+  tasks?: Partial<EmulatorOptions['tasks']>;
+  deliveries?: Partial<EmulatorOptions['deliveries']>;
+  rateLimit?: Partial<EmulatorOptions['rateLimit']>;
+};
+
+export const DEMO_USER: EmulatorUser = {
+  id: 'usr_demo_ada',
+  email: 'ada@example.com',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  apiKey: 'ct_emulator_demo_4f7a1c9e2b8d6053',
+};
+
+export const DEFAULT_OPTIONS: EmulatorOptions = {
+  port: 0,
+  users: [DEMO_USER],
+  oauthClient: {
+    clientId: 'codetether-zapier',
+    clientSecret: 'cs_emulator_demo_9b3e5d7f1a2c4e6f',
+    redirectUriPrefixes: ['https://zapier.com/dashboard/auth/oauth/return/', 'http://127.0.0.1', 'http://localhost'],
+  },
+  accessTokenTtlSeconds: 3600,
+  rateLimit: { limit: 60, windowMs: 60_000 },
+  idempotencyTtlMs: 48 * 3600 * 1000,
+  taskBudget: null,
+  upgradeUrl: 'https://codetether.io/settings/billing',
+  tasks: { startDelayMs: 100, runDelayMs: 300, failMarker: '[fail]', needsInputMarker: '[needs-input]' },
+  taskWebhookSecret: 'whsec_emulator_demo_2d4f6a8c0e1b3d5f',
+  deliveries: { maxAttempts: 5, firstRetryDelayMs: 200, timeoutMs: 10_000 },
+  maxBodyBytes: 1024 * 1024,
+};
+
+export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptions => ({
+  ...DEFAULT_OPTIONS,
+  ...overrides,
+  tasks: { ...DEFAULT_OPTIONS.tasks, ...overrides.tasks },
+  deliveries: { ...DEFAULT_OPTIONS.deliveries, ...overrides.deliveries },
+  rateLimit: { ...DEFAULT_OPTIONS.rateLimit, ...overrides.rateLimit },
+});

@@ -1,0 +1,41 @@
+/**
+ * `npm run emulator`: the emulator on its own, for `zapier invoke` and for
+ * trying the API by hand. Prints what a `.env` needs and runs until Ctrl-C.
+ * EMULATOR_PORT picks the port (default 4010; 0 for any free one).
+ */
+import { startEmulator } from './server';
+
+const main = async () => {
+  const port = Number(process.env.EMULATOR_PORT ?? 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`EMULATOR_PORT must be a port number, not “${process.env.EMULATOR_PORT}”.`);
+    process.exit(1);
+  }
+
+  const emulator = await startEmulator({ port });
+  const { users, oauthClient, taskWebhookSecret, tasks } = emulator.options;
+  console.log(`CodeTether emulator listening on ${emulator.url}
+  API:      ${emulator.url}/v1/automation    OpenAPI: ${emulator.url}/openapi.json
+  Demo API key: ${users[0]?.apiKey}
+  A description containing ${tasks.failMarker} fails the task; ${tasks.needsInputMarker} makes it ask for input.
+
+For \`zapier invoke\`, put this in .env:
+  authData_api_key=${users[0]?.apiKey}
+  authData_base_url=${emulator.url}
+  authData_webhook_secret=${taskWebhookSecret ?? ''}
+  CLIENT_ID=${oauthClient.clientId}
+  CLIENT_SECRET=${oauthClient.clientSecret}
+
+Ctrl-C stops it.`);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void emulator.close().then(() => process.exit(0));
+    });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error('The emulator could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
