@@ -142,7 +142,7 @@ describe('Run Task and Wait for Result: perform', () => {
   });
 
   it('has no Webhook URL or Idempotency Key field: the step sets both itself', () => {
-    const keys = runTask.operation.inputFields.map((field) => ('key' in field ? field.key : ''));
+    const keys = runTask.operation.inputFields!.map((field) => ('key' in field ? field.key : ''));
     expect(keys).toEqual(['title', 'description', 'agent_type', 'model', 'codebase_id', 'priority', 'notify_email']);
   });
 
