@@ -1,0 +1,88 @@
+import nock from 'nock';
+import { createAppHandler } from 'zapier-platform-core';
+import App from '../../index';
+import { API, SECRETS, taskFixture, useNock } from '../support/app';
+
+useNock();
+
+const authData = { api_key: SECRETS.apiKey, webhook_secret: SECRETS.webhookSecret };
+
+/** Runs one method as Zapier does, with every log line and the failure, if any. */
+const run = async (method: string, bundle: Record<string, unknown>) => {
+  const logs: string[] = [];
+  const customLogger = (message: string, data: unknown) => logs.push(message, JSON.stringify(data));
+  let output = '';
+  try {
+    const { results } = await createAppHandler(App)({
+      command: 'execute',
+      method,
+      bundle: { authData, ...bundle },
+      customLogger,
+      callback_url: 'https://hooks.zapier.com/callbacks/abc',
+    });
+    output = JSON.stringify(results);
+  } catch (error) {
+    output = String((error as Error).message);
+  }
+  return { logs: logs.join('\n'), output };
+};
+
+const expectNoSecret = (text: string) => {
+  for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
+};
+
+const input = { title: 'Summarise the Q3 sales call', description: 'Summarise the transcript in five bullet points.' };
+const created = { ...taskFixture({ status: 'queued' }), started_at: null, completed_at: null };
+
+describe('no secret in the logs, outputs or errors of the task steps', () => {
+  it('Create Task, also when the server echoes the key', async () => {
+    nock(API).post('/tasks').reply(201, created);
+    nock(API)
+      .post('/tasks')
+      .reply(500, { detail: `quota for ${SECRETS.apiKey} (secret ${SECRETS.webhookSecret})` });
+    const ok = await run('creates.create_task.operation.perform', { inputData: input });
+    const failed = await run('creates.create_task.operation.perform', { inputData: input });
+    expect(ok.logs).toContain('/v1/automation/tasks');
+    // The request is logged with its Authorization header, scrubbed.
+    expect(ok.logs).toMatch(/Authorization: :censored:/);
+    expect(failed.output).toMatch(/CodeTether had a problem/);
+    for (const text of [ok.logs, ok.output, failed.logs, failed.output]) expectNoSecret(text);
+  });
+
+  it('Run Task and Wait for Result, also when a delivery is refused for its signature', async () => {
+    nock(API).post('/tasks').reply(201, created);
+    const started = await run('creates.run_task.operation.perform', { inputData: input });
+    const body = { event: 'task_completed', task_id: created.task_id, status: 'completed', result: 'Done' };
+    const refused = await run('creates.run_task.operation.performResume', {
+      inputData: input,
+      outputData: JSON.parse(started.output),
+      cleanedRequest: body,
+      rawRequest: { content: JSON.stringify(body), headers: { 'Http-X-Codetether-Signature': 'sha256=0000' } },
+    });
+    expect(refused.output).toMatch(/was refused: its signature does not match/);
+    for (const text of [started.logs, started.output, refused.logs, refused.output]) expectNoSecret(text);
+  });
+
+  it('Cancel Task, Find Task and the dropdowns', async () => {
+    nock(API).delete('/tasks/tsk_1').reply(200, { task_id: 'tsk_1', status: 'cancelled', message: 'ok' });
+    nock(API).get('/tasks/tsk_1').reply(200, taskFixture());
+    nock(API)
+      .get('/')
+      .reply(200, { name: 'CodeTether', version: '1', models: ['default'] });
+    nock(API)
+      .get('/tasks')
+      .query(true)
+      .reply(200, { tasks: [taskFixture()], total: 1, limit: 50, offset: 0 });
+    const runs = [
+      await run('creates.cancel_task.operation.perform', { inputData: { task_id: 'tsk_1' } }),
+      await run('searches.find_task.operation.perform', { inputData: { task_id: 'tsk_1' } }),
+      await run('triggers.list_models.operation.perform', {}),
+      await run('triggers.list_recent_tasks.operation.perform', { meta: { page: 0 } }),
+    ];
+    for (const { logs, output } of runs) {
+      expect(logs).toMatch(/api\.codetether\.io/);
+      expectNoSecret(logs);
+      expectNoSecret(output);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import nock from 'nock';
+import { MODELS } from '../../lib/contract';
+import listModels from '../../triggers/list_models';
+import { API, apiKeyAuth, appTester, useNock } from '../support/app';
+
+useNock();
+
+const listed = () =>
+  appTester((listModels.operation as { perform: never }).perform, {
+    authData: apiKeyAuth,
+    meta: { isFillingDynamicDropdown: true },
+  }) as Promise<{ id: string; name: string }[]>;
+
+const info = (models?: string[]) => ({ name: 'CodeTether Automation API', version: '1.4.0', models });
+
+describe('the Model dropdown (list_models)', () => {
+  it("offers the server's models from GET /v1/automation/, the server's default first", async () => {
+    const scope = nock(API)
+      .get('/')
+      .reply(200, info(['claude-sonnet', 'gpt-4.1', 'default', 'o3-next']));
+    const models = await listed();
+    expect(scope.isDone()).toBe(true);
+    expect(models).toEqual([
+      { id: 'default', name: 'default (CodeTether picks the model)' },
+      { id: 'claude-sonnet', name: 'claude-sonnet' },
+      { id: 'gpt-4.1', name: 'gpt-4.1' },
+      { id: 'o3-next', name: 'o3-next' },
+    ]);
+  });
+
+  it.each([
+    ['the server fails', () => nock(API).get('/').reply(500, 'Internal Server Error')],
+    ['the server redirects', () => nock(API).get('/').reply(307, '', { Location: 'https://elsewhere.example.com/' })],
+    ['the answer is not JSON', () => nock(API).get('/').reply(200, '<html>maintenance</html>')],
+    ['the answer lists no models', () => nock(API).get('/').reply(200, info())],
+    ['the server is rate limited', () => nock(API).get('/').reply(429, {}, { 'Retry-After': '5' })],
+  ])("falls back to the contract's list when %s", async (_case, reply) => {
+    reply();
+    const models = await listed();
+    expect(models.map((model) => model.id)).toEqual([...MODELS]);
+  });
+
+  it('is hidden and feeds the Model field of the task steps', () => {
+    expect(listModels.display.hidden).toBe(true);
+  });
+});
