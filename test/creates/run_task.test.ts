@@ -131,6 +131,11 @@ describe('Run Task and Wait for Result: perform', () => {
     expect(task.result_summary).toEqual(expect.any(String));
   });
 
+  it('has a finished sample that fits its output schema', () => {
+    expect(runTask.operation.sample).toEqual(completedTaskSample);
+    expect(TaskOutput.parse(runTask.operation.sample)).toEqual(completedTaskSample);
+  });
+
   it('refuses bad input before any request, in a Zap and in the editor', async () => {
     const scope = nock(API).post('/tasks').reply(201, createdAnswer);
     for (const meta of [{}, { isLoadingSample: true }]) {
