@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { callApi } from './client';
 import { AGENT_TYPES, AgentType, CreatedTask, CreateTaskBody } from './contract';
 import { lazySchema } from './lazy-schema';
-import { parseStepInput } from './step-input';
+import { type LabelledField, parseStepInput } from './step-input';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
 import { taskSampleIn } from './task-samples';
 
@@ -115,11 +115,11 @@ const CreateTaskInput = lazySchema((zod) =>
 
 export type TaskToCreate = { body: Omit<z.output<typeof CreateTaskInput>, 'idempotency_key'>; idempotencyKey?: string };
 
-/** The request a step's input asks for, or a sentence about the first wrong field, before any request. */
+/** The request a step's input asks for; a wrong field stops the step with a sentence, before any request. */
 export const taskToCreate = (
   z: ZObject,
   inputData: Record<string, unknown>,
-  fields: readonly { key: string; label?: string; type?: string }[],
+  fields: readonly LabelledField[],
 ): TaskToCreate => {
   const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput, inputData, fields);
   return { body, idempotencyKey: idempotency_key };

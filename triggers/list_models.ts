@@ -2,7 +2,7 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import { callApi } from '../lib/client';
 import { ApiInfo, MODELS } from '../lib/contract';
 
-export type ModelChoice = { id: string; name: string };
+type ModelChoice = { id: string; name: string };
 
 const choiceOf = (model: string): ModelChoice => ({
   id: model,

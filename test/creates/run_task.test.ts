@@ -124,6 +124,15 @@ describe('Run Task and Wait for Result: perform', () => {
     expect(keys.join()).not.toContain('callbacks');
   });
 
+  it('refuses to run where Zapier gives no callback URL, before any request', async () => {
+    const run = createAppHandler(App)({
+      command: 'execute',
+      method: 'creates.run_task.operation.perform',
+      bundle: { authData: apiKeyAuth, inputData: input },
+    });
+    await expect(run).rejects.toThrow(/Zapier gave this step no callback address, so it cannot wait for the result/);
+  });
+
   it('in the Zap editor returns a finished sample at once, without creating a task', async () => {
     const task = await perform({ meta: { isLoadingSample: true } });
     expect(task).toEqual(completedTaskSample);
