@@ -5,7 +5,7 @@
  * part 2).
  */
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { z as zod } from 'zod';
+import type { z as zod } from 'zod';
 import { callApi } from './client';
 import {
   CreateWebhookBody,
@@ -18,6 +18,7 @@ import {
 } from './contract';
 import { readDelivery } from './delivery';
 import { messageOf, parseAnswer, statusOf } from './errors';
+import { lazySchema } from './lazy-schema';
 import { listLimit, listTasks } from './task-list';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
 import { taskSampleIn } from './task-samples';
@@ -33,11 +34,13 @@ export const EVENT_STATUS = {
 export type InstantEvent = keyof typeof EVENT_STATUS;
 
 /** What an instant trigger outputs per event: the flat task, with an `id` unique to the event. */
-export const TaskEventOutput = TaskOutput.extend({
-  event: zod.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
-  event_id: zod.string().min(1).nullable(),
-  delivered_at: zod.string().min(1).nullable(),
-});
+export const TaskEventOutput = lazySchema((z) =>
+  TaskOutput.extend({
+    event: z.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
+    event_id: z.string().min(1).nullable(),
+    delivered_at: z.string().min(1).nullable(),
+  }),
+);
 export type TaskEventOutput = zod.infer<typeof TaskEventOutput>;
 
 export const taskEventOutputFields = [
@@ -67,7 +70,11 @@ const toEventOutput = (task: Task, event: InstantEvent, delivery?: Delivery): Ta
 });
 
 /** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
-const StoredSubscription = zod.object({ id: zod.string().min(1), secret: zod.string().min(1) });
+const StoredSubscription = lazySchema((z) => z.object({ id: z.string().min(1), secret: z.string().min(1) }));
+
+/** Whatever a subscribe answer was, before it is known to be usable. */
+const AnySubscribeAnswer = lazySchema((z) => z.unknown());
+const SubscriptionId = lazySchema((z) => z.looseObject({ id: z.string().min(1) }));
 type StoredSubscription = zod.infer<typeof StoredSubscription>;
 
 const SUBSCRIBING = 'creating the webhook subscription';
@@ -102,7 +109,7 @@ const removeSubscription = async (z: ZObject, bundle: Bundle, id: string): Promi
  * id, or by this Zap's own target URL when the answer named no id.
  */
 const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: unknown): Promise<void> => {
-  const id = zod.looseObject({ id: zod.string().min(1) }).safeParse(answer).data?.id;
+  const id = SubscriptionId.safeParse(answer).data?.id;
   try {
     if (id) {
       await removeSubscription(z, bundle, id);
@@ -139,7 +146,7 @@ const subscribe =
         method: 'POST',
         path: ['webhooks'],
         body: body.data,
-        schema: zod.unknown(),
+        schema: AnySubscribeAnswer,
         what: SUBSCRIBING,
       }));
     } catch (error) {
@@ -165,7 +172,7 @@ const unsubscribe = async (z: ZObject, bundle: Bundle): Promise<{ id: string | n
 };
 
 /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = Delivery.extend({ task: zod.unknown().optional() });
+const DeliveryEnvelope = lazySchema((z) => Delivery.extend({ task: z.unknown().optional() }));
 
 const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task> =>
   (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task of the event' })).data;
