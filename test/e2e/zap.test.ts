@@ -1,0 +1,142 @@
+import { MODELS } from '../../lib/contract';
+import { pythonJsonDumps, signatureOf } from '../../lib/signature';
+import type { TaskOutput } from '../../lib/task-output';
+import * as flows from '../../scripts/zap/flows';
+import type { AuthData } from '../../scripts/zap/runtime';
+import { useZap } from './zap';
+
+// The flows here make more than production's 60 requests a minute; errors.test.ts tests the limit.
+const zap = useZap({ rateLimit: { limit: 10_000 } });
+let authData: AuthData;
+beforeAll(async () => {
+  ({ authData } = await flows.connectWithApiKey(zap()));
+});
+
+describe('a Zap with instant triggers', () => {
+  it('delivers a completed task to Task Completed and a failed one to Task Failed, then turns both off', async () => {
+    const { subscription: completedHook } = await flows.subscribe(zap(), authData, 'task_completed');
+    const { subscription: failedHook } = await flows.subscribe(zap(), authData, 'task_failed');
+
+    const { task } = await flows.createTask(zap(), authData);
+    const { task: failing } = await flows.createTask(
+      zap(),
+      authData,
+      flows.taskInput({ title: 'Reconcile invoices', description: 'Match every invoice [fail]' }),
+    );
+    const completed = await flows.receiveDelivery(zap(), authData, completedHook, task.id, 'completed');
+    const failed = await flows.receiveDelivery(zap(), authData, failedHook, failing.id, 'failed');
+
+    expect(completed.events[0]).toMatchObject({
+      task_id: task.id,
+      event: 'task_completed',
+      title: task.title,
+      model: 'claude-sonnet',
+      result_summary: expect.stringContaining(task.title),
+      error: null,
+    });
+    expect(completed.events[0]?.event_id).toMatch(/^evt_/);
+    expect(failed.events[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('[fail]') });
+    // Task Completed never heard of the failed task.
+    expect(
+      zap().catcher.caught.filter((request) => request.path === new URL(completedHook.targetUrl).pathname),
+    ).toHaveLength(1);
+
+    for (const hook of [completedHook, failedHook]) {
+      expect((await flows.unsubscribe(zap(), authData, hook)).alreadyRemoved).toBe(false);
+    }
+    await flows.noSubscriptionsLeft(zap(), authData);
+  });
+
+  it.each([
+    ['task_started', 'running', 'Plan the offsite agenda for the team'],
+    ['task_needs_input', 'needs_input', 'Book the venue once I confirm [needs-input]'],
+  ] as const)('delivers %s with the task as it was then', async (trigger, status, description) => {
+    const { subscription } = await flows.subscribe(zap(), authData, trigger);
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ description }));
+    const { events } = await flows.receiveDelivery(zap(), authData, subscription, task.id, status);
+    expect(events[0]?.event).toBe(trigger);
+    await flows.unsubscribe(zap(), authData, subscription);
+  });
+
+  it('delivers task_cancelled when a step cancels the task', async () => {
+    const { subscription } = await flows.subscribe(zap(), authData, 'task_cancelled');
+    const { task } = await flows.createTask(zap(), authData);
+    await flows.cancelTask(zap(), authData, task.id);
+    await flows.receiveDelivery(zap(), authData, subscription, task.id, 'cancelled');
+    await flows.unsubscribe(zap(), authData, subscription);
+  });
+});
+
+describe('actions, searches and dropdowns', () => {
+  it('fills the Model dropdown with the server’s models and the Task dropdown with the newest tasks', async () => {
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Newest task for the list' }));
+    const { models, tasks } = await flows.fillDropdowns(zap(), authData);
+    expect(models.map((model) => model.id)).toEqual([...MODELS]);
+    expect(tasks[0]).toMatchObject({ id: task.id, title: 'Newest task for the list' });
+  });
+
+  it('finds a task by ID and by part of its title, in any case', async () => {
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Quarterly Churn Report' }));
+    const { found } = await flows.findTask(zap(), authData, { task_id: task.id }, task.id);
+    expect(found).toHaveLength(1);
+    await flows.findTask(zap(), authData, { title: 'churn report' }, task.id);
+  });
+
+  it('finds nothing, without an error, for an unknown task ID', async () => {
+    const { results } = await zap().apiKeyApp.run('searches.find_task.operation.perform', {
+      authData,
+      inputData: { task_id: 'tsk_does_not_exist' },
+    });
+    expect(results).toEqual([]);
+  });
+
+  it('runs a task and waits through the callback URL until performResume has the result', async () => {
+    const { queued, result } = await flows.runTaskAndWait(zap(), authData);
+    expect(queued.status).toBe('queued');
+    expect(result).toMatchObject({ id: queued.id, status: 'completed', error: null });
+    expect(result.result_summary).toContain('Draft the weekly status update');
+    // The callback came signed the way production signs: over Python's json.dumps, not over the bytes sent.
+    const callback = zap().catcher.caught.find((request) => request.raw.includes(queued.id));
+    const secret = authData.webhook_secret ?? '';
+    const signature = callback?.headers['x-codetether-signature'];
+    expect(signature).not.toBe(signatureOf(secret, callback?.raw ?? ''));
+    expect(signature).toBe(signatureOf(secret, pythonJsonDumps(JSON.parse(callback?.raw ?? '{}'))));
+  });
+
+  it('outputs a failed run as a failed task, so later steps can act on it', async () => {
+    const { result } = await flows.runTaskAndWait(
+      zap(),
+      authData,
+      flows.taskInput({ title: 'Migrate the database', description: 'Run the migration [fail] now' }),
+    );
+    expect(result).toMatchObject({ status: 'failed', result_summary: null, error: expect.stringContaining('[fail]') });
+  });
+
+  it('cancels a queued task', async () => {
+    const { task } = await flows.createTask(zap(), authData);
+    const { cancelled } = await flows.cancelTask(zap(), authData, task.id);
+    expect(cancelled).toEqual({ id: task.id, task_id: task.id, status: 'cancelled', message: 'Task cancelled' });
+  });
+});
+
+describe('polling triggers', () => {
+  it('New Task and Task Finished list the newest tasks, each finish once', async () => {
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Polled task' }));
+    const { results: newTasks } = await zap().apiKeyApp.run<TaskOutput[]>('triggers.new_task.operation.perform', {
+      authData,
+    });
+    expect(newTasks[0]?.id).toBe(task.id);
+
+    const finished = async () =>
+      (await zap().apiKeyApp.run<TaskOutput[]>('triggers.task_finished.operation.perform', { authData })).results;
+    let polled = await finished();
+    for (let i = 0; i < 50 && !polled.some((item) => item.task_id === task.id); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      polled = await finished();
+    }
+    expect(polled.find((item) => item.task_id === task.id)).toMatchObject({
+      id: `${task.id}-completed`,
+      status: 'completed',
+    });
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * A Zap per test file: the emulator and the hook catcher on free loopback
+ * ports, and the app's definition (both authentication flavours) in
+ * Zapier's runtime; all stopped after the file.
+ */
+
+import { authenticationFor } from '../../authentication';
+import type { EmulatorOverrides } from '../../emulator/config';
+import App from '../../index';
+import { type RunningZap, startZap } from '../../scripts/zap/setup';
+
+export const useZap = (overrides: EmulatorOverrides = {}) => {
+  let zap: RunningZap | undefined;
+  beforeAll(async () => {
+    zap = await startZap(
+      { apiKey: App, oauth2: { ...App, authentication: authenticationFor('oauth2') } },
+      { tasks: { startDelayMs: 40, runDelayMs: 80 }, ...overrides },
+    );
+  });
+  afterAll(async () => zap?.stop());
+  return (): RunningZap => {
+    if (!zap) throw new Error('The Zap has not started.');
+    return zap;
+  };
+};
