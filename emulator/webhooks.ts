@@ -21,7 +21,6 @@ export interface Subscription {
   url: string;
   events: WebhookEvent[];
   secret: string;
-  description?: string;
   created_at: string;
 }
 
@@ -58,7 +57,6 @@ export class WebhookHub {
       url: body.url,
       events: [...new Set(body.events)],
       secret: `whsec_${randomBytes(24).toString('hex')}`,
-      description: body.description,
       created_at: new Date().toISOString(),
     };
     this.subscriptions.set(subscription.id, subscription);

@@ -61,13 +61,10 @@ const main = async (): Promise<boolean> => {
 
   try {
     const { indexFiles } = await step('Build the app as Zapier runs it', buildApp);
-    zap = await step('Start the emulator and the hook catcher', async () => {
-      const running = await startZap({ apiKey: indexFiles.api_key, oauth2: indexFiles.oauth2 });
-      return Object.assign(running, {
-        summary: `emulator ${running.emulator.url}, Zapier's hook URLs ${running.catcher.url}`,
-      });
+    const { running } = await step('Start the emulator and the hook catcher', async () => {
+      zap = await startZap({ apiKey: indexFiles.api_key, oauth2: indexFiles.oauth2 });
+      return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
     });
-    const running = zap;
 
     const { authData } = await step('Connect with an API key', () => flows.connectWithApiKey(running));
     const oauth = await step('Connect with OAuth2', () => flows.authorizeWithOAuth(running));

@@ -10,6 +10,7 @@ import type { RunningEmulator } from '../../emulator/server';
 import { TASK_STATUSES, WebhookList } from '../../lib/contract';
 import { messageOf } from '../../lib/errors';
 import type { TaskEventOutput } from '../../lib/rest-hook';
+import { pythonJsonDumps, signatureOf } from '../../lib/signature';
 import type { TaskOutput } from '../../lib/task-output';
 import { deliveryBundle, type HookCatcher } from './hook-catcher';
 import type { AuthData, ZapierRuntime } from './runtime';
@@ -178,6 +179,10 @@ export const receiveDelivery = async (
   expectedStatus: TaskOutput['status'],
 ): Promise<Done & { events: TaskEventOutput[] }> => {
   const caught = await zap.catcher.waitFor(subscription.targetUrl, (request) => request.raw.includes(taskId));
+  expectThat(
+    caught.headers['x-codetether-signature'] === signatureOf(subscription.subscribeData.secret, caught.raw),
+    "the delivery to be signed over its raw body with the subscription's secret",
+  );
   const events = (
     await zap.apiKeyApp.run<TaskEventOutput[]>(`triggers.${subscription.trigger}.operation.perform`, {
       authData,
@@ -193,7 +198,10 @@ export const receiveDelivery = async (
   );
   expectThat(event?.status === expectedStatus, `a ${expectedStatus} task, not ${event?.status}`);
   const outcome = event?.result_summary ?? event?.error ?? '';
-  return { events, summary: `${subscription.trigger}: signature valid, ${event?.status}: “${outcome}”` };
+  return {
+    events,
+    summary: `${subscription.trigger}: signed over the raw body, accepted; ${event?.status}: “${outcome}”`,
+  };
 };
 
 export const unsubscribe = async (
@@ -268,6 +276,11 @@ export const runTaskAndWait = async (
   );
   expectThat(started.status === 'CALLBACK', 'the step to wait for its callback URL');
   const caught = await zap.catcher.waitFor(callbackUrl);
+  // Production signs Python's json.dumps of the payload, not the compact bytes it sends.
+  const signed =
+    caught.headers['x-codetether-signature'] ===
+    signatureOf(authData.webhook_secret ?? '', pythonJsonDumps(JSON.parse(caught.raw)));
+  expectThat(signed || !authData.webhook_secret, 'the callback to be signed the way production signs');
   const result = (
     await zap.apiKeyApp.run<TaskOutput>('creates.run_task.operation.performResume', {
       authData,
@@ -284,7 +297,9 @@ export const runTaskAndWait = async (
   return {
     queued: started.results,
     result,
-    summary: `${result.id} waited through the callback, ${result.status}: “${result.result_summary ?? result.error}”`,
+    summary:
+      `${result.id} paused until its callback came (${signed ? 'signed the Python json.dumps way, accepted' : 'unsigned'}); ` +
+      `${result.status}: “${result.result_summary ?? result.error}”`,
   };
 };
 

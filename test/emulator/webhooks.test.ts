@@ -125,6 +125,14 @@ describe('subscription deliveries', () => {
     await createTask();
     await emulator().deliveriesSettled();
     expect(hook.received).toHaveLength(5);
+    const attempts = emulator().deliveries.filter((attempt) => attempt.url === `${hook.url}/down`);
+    expect(attempts.map(({ attempt, status }) => [attempt, status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 500],
+      [4, 500],
+      [5, 500],
+    ]);
   });
 
   it('delete the subscription when the receiver answers 410 Gone', async () => {
