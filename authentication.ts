@@ -6,7 +6,7 @@
 import type { Authentication, AuthField, Bundle, ZObject } from 'zapier-platform-core';
 import type { AuthFlavour } from './lib/auth-flavour';
 import { nonDefaultHost } from './lib/base-url';
-import { baseUrlOf, callApi } from './lib/client';
+import { baseUrlOf, callApi, sendRequest } from './lib/client';
 import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, TokenAnswer, UserMe } from './lib/contract';
 import { parseAnswer, parseJson, statusOf } from './lib/errors';
 
@@ -118,13 +118,17 @@ const authorizeUrl = async (z: ZObject, bundle: Bundle): Promise<string> => {
 };
 
 const requestToken = async (z: ZObject, url: string, form: Record<string, string>, what: string) => {
-  const response = await z.request({
-    url,
-    method: 'POST',
-    body: form,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    redirect: 'manual',
-  });
+  const response = await sendRequest(
+    z,
+    {
+      url,
+      method: 'POST',
+      body: form,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      redirect: 'manual',
+    },
+    what,
+  );
   return parseAnswer(z, TokenAnswer, parseJson(response.content) ?? response.content, what);
 };
 

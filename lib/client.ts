@@ -4,7 +4,7 @@
  * parsed with the contract's schemas. Error answers are translated by
  * `translateErrorResponse`, which the app registers as afterResponse.
  */
-import type { Bundle, HttpRequestOptions, ZObject } from 'zapier-platform-core';
+import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import type { z as zod } from 'zod';
 import { BaseUrlError, parseBaseUrl } from './base-url';
 import { API_PREFIX } from './contract';
@@ -78,6 +78,30 @@ const withoutEmpty = (params: Params | undefined): Record<string, string> | unde
   return entries.length ? Object.fromEntries(entries.map(([key, value]) => [key, String(value)])) : undefined;
 };
 
+/**
+ * z.request, with a failure to reach the server (refused, reset, DNS, a
+ * timeout) turned into a sentence. Left alone, the platform would append the
+ * step's whole bundle to the message, webhook secrets in subscribeData
+ * included; its own errors (translated answers, refresh) pass through.
+ */
+export const sendRequest = async (
+  z: ZObject,
+  request: HttpRequestOptions & { url: string },
+  what: string,
+): Promise<HttpResponse> => {
+  try {
+    return await z.request(request);
+  } catch (error) {
+    if (!(error instanceof Error) || (error as { doNotContextify?: boolean }).doNotContextify) throw error;
+    if (error.name !== 'FetchError') throw error;
+    const code = (error as { code?: string }).code;
+    throw new z.errors.Error(
+      `CodeTether could not be reached at ${new URL(request.url).host} while ${what}${code ? ` (${code})` : ''}. Check the Base URL of your connection; if it is right, try again in a few minutes.`,
+      'network_error',
+    );
+  }
+};
+
 export const callApi = async <S extends zod.ZodType>(
   z: ZObject,
   bundle: Bundle,
@@ -97,7 +121,7 @@ export const callApi = async <S extends zod.ZodType>(
     request.body = toJsonBody(call.body);
     request.headers = { ...request.headers, 'Content-Type': 'application/json' };
   }
-  const response = await z.request(request);
+  const response = await sendRequest(z, request, call.what);
   if (call.schema === null) return { data: undefined as zod.infer<S>, status: response.status };
 
   const json = parseJson(response.content);

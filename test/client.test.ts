@@ -118,6 +118,32 @@ describe('answers', () => {
   });
 });
 
+describe('a server that cannot be reached', () => {
+  it('gets a sentence with the host, and the step bundle (webhook secret included) stays out of it', async () => {
+    nock(API).get('/tasks/t1').replyWithError('socket hang up');
+    const failure = await failureOf(
+      appTester(getTask('t1'), { authData: apiKeyAuth, subscribeData: { id: 'wh_1', secret: SECRETS.webhookSecret } }),
+    );
+    expect(failure.message).toBe(
+      'CodeTether could not be reached at api.codetether.io while reading the task. Check the Base URL of your connection; if it is right, try again in a few minutes.',
+    );
+    expect(failure.raw.message).not.toContain(SECRETS.webhookSecret);
+    expect(failure.raw.message).not.toContain('What happened');
+  });
+
+  it('names the network error, here a refused connection on loopback', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    // Port 9 (discard) has no listener on these machines.
+    const failure = await failureOf(
+      appTester(getTask('t1'), { authData: { ...apiKeyAuth, base_url: 'http://127.0.0.1:9' } }),
+    );
+    nock.disableNetConnect();
+    expect(failure.message).toMatch(
+      /^CodeTether could not be reached at 127\.0\.0\.1:9 while reading the task \(ECONNREFUSED\)\./,
+    );
+  });
+});
+
 describe('the bearer token', () => {
   it('goes to the configured host only, never to another URL the app calls', async () => {
     nock('https://hooks.zapier.com', { badheaders: ['authorization'] })
