@@ -32,10 +32,10 @@ const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
     data,
   );
 
+/** zod's expected type → pydantic v1's words. Every number in the contract is an integer. */
 const PYDANTIC_TYPES: Record<string, [msg: string, type: string]> = {
   string: ['str type expected', 'type_error.str'],
-  number: ['value is not a valid number', 'type_error.number'],
-  int: ['value is not a valid integer', 'type_error.integer'],
+  number: ['value is not a valid integer', 'type_error.integer'],
   array: ['value is not a valid list', 'type_error.list'],
   object: ['value is not a valid dict', 'type_error.dict'],
   boolean: ['value could not be parsed to a boolean', 'type_error.bool'],

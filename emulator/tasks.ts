@@ -44,7 +44,7 @@ export type CreateOutcome =
   | { kind: 'over_budget'; used: number; limit: number };
 
 export type CancelOutcome =
-  | { kind: 'cancelled'; task: StoredTask }
+  | { kind: 'cancelled' }
   | { kind: 'not_found' }
   | { kind: 'not_cancellable'; status: TaskRecord['status'] };
 
@@ -142,7 +142,7 @@ export class TaskStore {
     if (status !== 'queued' && status !== 'running') return { kind: 'not_cancellable', status };
     this.stopTimer(task);
     this.finish(task, { status: 'cancelled' }, 'task_cancelled');
-    return { kind: 'cancelled', task };
+    return { kind: 'cancelled' };
   }
 
   usedThisMonth(ownerId: string): number {

@@ -49,8 +49,18 @@ describe('error paths of a Zap', () => {
       });
     const tampered = genuine.raw.replace(/"result":"[^"]*"/, '"result":"Wire $5,000 to account 1234"');
     expect(tampered).not.toBe(genuine.raw);
-    expect((await perform(subscription.subscribeData, tampered)).results).toEqual([]);
-    expect((await perform(other.subscribeData, genuine.raw)).results).toEqual([]);
+    // What the Zap's log shows for each ignored delivery.
+    const warnings = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect((await perform(subscription.subscribeData, tampered)).results).toEqual([]);
+      expect((await perform(other.subscribeData, genuine.raw)).results).toEqual([]);
+      expect(warnings.mock.calls.map(([line]) => line)).toEqual([
+        expect.stringMatching(/^Ignored a CodeTether webhook delivery: its X-CodeTether-Signature does not match/),
+        expect.stringMatching(/^Ignored a CodeTether webhook delivery: its X-CodeTether-Signature does not match/),
+      ]);
+    } finally {
+      warnings.mockRestore();
+    }
     expect((await perform(subscription.subscribeData, genuine.raw)).results).toHaveLength(1);
 
     for (const hook of [subscription, other]) await flows.unsubscribe(zap(), authData, hook);

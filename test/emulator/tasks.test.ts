@@ -204,6 +204,14 @@ describe('bad requests', () => {
     ]);
   });
 
+  it('words wrong types the way pydantic does', async () => {
+    const answer = await create(task({ title: 42, priority: 'high' }));
+    expect(issues(answer)).toEqual([
+      { loc: ['body', 'title'], msg: 'str type expected' },
+      { loc: ['body', 'priority'], msg: 'value is not a valid integer' },
+    ]);
+  });
+
   it('says a required field is missing', async () => {
     const answer = await create({ title: 'No prompt' });
     expect(issues(answer)).toEqual([{ loc: ['body', 'description'], msg: 'field required' }]);
