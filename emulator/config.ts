@@ -43,6 +43,8 @@ export interface EmulatorOptions {
     /** A description containing this stops the task in needs_input. */
     needsInputMarker: string;
   };
+  /** Some CodeTether servers write events dotted (`task.completed`); the app must accept both. */
+  dottedEventNames: boolean;
   /** Signs per-task `webhook_url` deliveries the way production does; null sends them unsigned. */
   taskWebhookSecret: string | null;
   deliveries: {
@@ -82,6 +84,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   taskBudget: null,
   upgradeUrl: 'https://codetether.io/settings/billing',
   tasks: { startDelayMs: 100, runDelayMs: 300, failMarker: '[fail]', needsInputMarker: '[needs-input]' },
+  dottedEventNames: false,
   taskWebhookSecret: 'whsec_emulator_demo_2d4f6a8c0e1b3d5f',
   deliveries: { maxAttempts: 5, firstRetryDelayMs: 200, timeoutMs: 10_000 },
   maxBodyBytes: 1024 * 1024,

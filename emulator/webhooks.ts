@@ -48,7 +48,9 @@ export class WebhookHub {
   private closed = false;
   readonly attempts: DeliveryAttempt[] = [];
 
-  constructor(private readonly options: Pick<EmulatorOptions, 'deliveries' | 'taskWebhookSecret'>) {}
+  constructor(
+    private readonly options: Pick<EmulatorOptions, 'deliveries' | 'taskWebhookSecret' | 'dottedEventNames'>,
+  ) {}
 
   subscribe(ownerId: string, body: z.output<typeof CreateWebhookBody>): Subscription {
     const subscription: Subscription = {
@@ -76,11 +78,13 @@ export class WebhookHub {
   publish(event: WebhookEvent, task: StoredTask): void {
     const timestamp = new Date().toISOString();
     const { task_id, run_id, status, result_summary: result, error } = task.record;
+    // task_needs_input → task.needs_input
+    const name = this.options.dottedEventNames ? event.replace('_', '.') : event;
     for (const subscription of this.list(task.ownerId)) {
       if (!subscription.events.includes(event)) continue;
       const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
       const body = JSON.stringify({
-        event,
+        event: name,
         event_id: eventId,
         task_id,
         run_id,
@@ -90,10 +94,10 @@ export class WebhookHub {
         timestamp,
         task: { ...task.record },
       });
-      this.track(this.deliverToSubscription(subscription, event, eventId, body));
+      this.track(this.deliverToSubscription(subscription, event, name, eventId, body));
     }
     if (task.request.webhook_url && TASK_WEBHOOK_EVENTS.has(event)) {
-      const payload = { event, run_id, task_id, status, result, error, timestamp };
+      const payload = { event: name, run_id, task_id, status, result, error, timestamp };
       this.track(this.deliverTaskWebhook(task.request.webhook_url, event, payload));
     }
   }
@@ -148,12 +152,18 @@ export class WebhookHub {
     }
   }
 
-  private async deliverToSubscription(subscription: Subscription, event: WebhookEvent, eventId: string, body: string) {
+  private async deliverToSubscription(
+    subscription: Subscription,
+    event: WebhookEvent,
+    name: string,
+    eventId: string,
+    body: string,
+  ) {
     const { maxAttempts, firstRetryDelayMs } = this.options.deliveries;
     for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
       if (!this.subscriptions.has(subscription.id)) return;
       const { status, error } = await this.post(subscription.url, body, {
-        'X-CodeTether-Event': event,
+        'X-CodeTether-Event': name,
         'X-CodeTether-Delivery': eventId,
         [TIMESTAMP_HEADER]: unixSeconds(),
         [SIGNATURE_HEADER]: signatureOf(subscription.secret, body),

@@ -140,3 +140,21 @@ describe('polling triggers', () => {
     });
   });
 });
+
+describe('a CodeTether server that writes events dotted (task.completed)', () => {
+  const dotted = useZap({ dottedEventNames: true });
+
+  it('still triggers Task Completed and resumes Run Task and Wait for Result', async () => {
+    const { authData: dottedAuth } = await flows.connectWithApiKey(dotted());
+    const { subscription } = await flows.subscribe(dotted(), dottedAuth, 'task_completed');
+    const { task } = await flows.createTask(dotted(), dottedAuth);
+    const { events } = await flows.receiveDelivery(dotted(), dottedAuth, subscription, task.id, 'completed');
+    expect(events[0]?.event).toBe('task_completed');
+    const delivered = dotted().catcher.caught.find((request) => request.raw.includes(task.id));
+    expect(JSON.parse(delivered?.raw ?? '{}').event).toBe('task.completed');
+
+    const { result } = await flows.runTaskAndWait(dotted(), dottedAuth);
+    expect(result.status).toBe('completed');
+    await flows.unsubscribe(dotted(), dottedAuth, subscription);
+  });
+});
