@@ -259,6 +259,23 @@ export const findTask = async (
 };
 
 /**
+ * Find or Create Task as Zapier runs a search-or-create: the search first,
+ * and the create only when the search found nothing.
+ */
+export const findOrCreateTask = async (
+  zap: Zap,
+  authData: AuthData,
+  input: { search: Record<string, unknown>; create: Record<string, unknown> },
+): Promise<Done & { task: TaskOutput; created: boolean }> => {
+  const found = (
+    await zap.apiKeyApp.run<TaskOutput[]>('searches.find_task.operation.perform', { authData, inputData: input.search })
+  ).results;
+  if (found[0]) return { task: found[0], created: false, summary: `found ${found[0].id}` };
+  const { task } = await createTask(zap, authData, input.create);
+  return { task, created: true, summary: `nothing found, created ${task.id}` };
+};
+
+/**
  * Run Task and Wait for Result as Zapier runs it: perform with this run's
  * callback URL, the pause (status CALLBACK), then performResume with the
  * request that reached the callback URL.

@@ -82,6 +82,17 @@ describe('actions, searches and dropdowns', () => {
     await flows.findTask(zap(), authData, { title: 'churn report' }, task.id);
   });
 
+  it('finds or creates: creates the task the first time, finds the same one the second time', async () => {
+    const input = {
+      search: { title: 'Onboard Acme Corp' },
+      create: flows.taskInput({ title: 'Onboard Acme Corp' }),
+    };
+    const first = await flows.findOrCreateTask(zap(), authData, input);
+    const second = await flows.findOrCreateTask(zap(), authData, input);
+    expect(first.created).toBe(true);
+    expect(second).toMatchObject({ created: false, task: { id: first.task.id } });
+  });
+
   it('finds nothing, without an error, for an unknown task ID', async () => {
     const { results } = await zap().apiKeyApp.run('searches.find_task.operation.perform', {
       authData,
