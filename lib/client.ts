@@ -78,11 +78,19 @@ const withoutEmpty = (params: Params | undefined): Record<string, string> | unde
   return entries.length ? Object.fromEntries(entries.map(([key, value]) => [key, String(value)])) : undefined;
 };
 
+/** Requests that may be sent twice with the same effect. */
+const REPEATABLE_METHODS = new Set(['GET', 'DELETE']);
+
+const isNetworkError = (error: unknown): error is Error & { code?: string } =>
+  error instanceof Error && error.name === 'FetchError' && !(error as { doNotContextify?: boolean }).doNotContextify;
+
 /**
  * z.request, with a failure to reach the server (refused, reset, DNS, a
  * timeout) turned into a sentence. Left alone, the platform would append the
  * step's whole bundle to the message, webhook secrets in subscribeData
- * included; its own errors (translated answers, refresh) pass through.
+ * included; its own errors (translated answers, refresh) pass through. A
+ * connection reset, typically a kept-alive connection the server had just
+ * closed, is retried once where repeating the request is harmless.
  */
 export const sendRequest = async (
   z: ZObject,
@@ -90,13 +98,18 @@ export const sendRequest = async (
   what: string,
 ): Promise<HttpResponse> => {
   try {
-    return await z.request(request);
+    return await z.request({ ...request });
   } catch (error) {
-    if (!(error instanceof Error) || (error as { doNotContextify?: boolean }).doNotContextify) throw error;
-    if (error.name !== 'FetchError') throw error;
-    const code = (error as { code?: string }).code;
+    if (!isNetworkError(error)) throw error;
+    if (error.code === 'ECONNRESET' && REPEATABLE_METHODS.has(request.method ?? 'GET')) {
+      try {
+        return await z.request({ ...request });
+      } catch (retryError) {
+        if (!isNetworkError(retryError)) throw retryError;
+      }
+    }
     throw new z.errors.Error(
-      `CodeTether could not be reached at ${new URL(request.url).host} while ${what}${code ? ` (${code})` : ''}. Check the Base URL of your connection; if it is right, try again in a few minutes.`,
+      `CodeTether could not be reached at ${new URL(request.url).host} while ${what}${error.code ? ` (${error.code})` : ''}. Check the Base URL of your connection; if it is right, try again in a few minutes.`,
       'network_error',
     );
   }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
@@ -122,7 +124,10 @@ describe('a server that cannot be reached', () => {
   it('gets a sentence with the host, and the step bundle (webhook secret included) stays out of it', async () => {
     nock(API).get('/tasks/t1').replyWithError('socket hang up');
     const failure = await failureOf(
-      appTester(getTask('t1'), { authData: apiKeyAuth, subscribeData: { id: 'wh_1', secret: SECRETS.webhookSecret } }),
+      appTester(getTask('t1'), {
+        authData: apiKeyAuth,
+        subscribeData: { id: 'wh_1', secret: SECRETS.webhookSecret } as { id: string },
+      }),
     );
     expect(failure.message).toBe(
       'CodeTether could not be reached at api.codetether.io while reading the task. Check the Base URL of your connection; if it is right, try again in a few minutes.',
@@ -141,6 +146,57 @@ describe('a server that cannot be reached', () => {
     expect(failure.message).toMatch(
       /^CodeTether could not be reached at 127\.0\.0\.1:9 while reading the task \(ECONNREFUSED\)\./,
     );
+  });
+});
+
+describe('a connection reset', () => {
+  /** A loopback server that drops the first `drops` connections before answering. */
+  const flakyServer = async (drops: number) => {
+    let requests = 0;
+    const server = createServer((request, response) => {
+      requests++;
+      if (requests <= drops) {
+        request.socket.destroy();
+        return;
+      }
+      response.setHeader('Content-Type', 'application/json');
+      response.end(JSON.stringify(taskFixture({ task_id: 't1' })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      authData: { ...apiKeyAuth, base_url: `http://127.0.0.1:${port}` },
+      requests: () => requests,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  };
+
+  beforeEach(() => nock.enableNetConnect('127.0.0.1'));
+  afterEach(() => nock.disableNetConnect());
+
+  it('is retried once for a read, which is safe to repeat', async () => {
+    const server = await flakyServer(1);
+    try {
+      await expect(appTester(getTask('t1'), { authData: server.authData })).resolves.toMatchObject({ task_id: 't1' });
+      expect(server.requests()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is not retried for a create, which could make a second task', async () => {
+    const server = await flakyServer(1);
+    try {
+      const create = (z: ZObject, bundle: Bundle) =>
+        callApi(z, bundle, { method: 'POST', path: ['tasks'], body: {}, schema: Task, what: 'creating the task' });
+      const failure = await failureOf(appTester(create, { authData: server.authData }));
+      expect(failure.message).toMatch(
+        /could not be reached at 127\.0\.0\.1:\d+ while creating the task \(ECONNRESET\)/,
+      );
+      expect(server.requests()).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 
