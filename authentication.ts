@@ -95,11 +95,17 @@ export const apiKeyAuthentication: Authentication = {
 
 // ---------------------------------------------------------------- OAuth2
 
-const oauthClient = () => ({ client_id: process.env.CLIENT_ID ?? '', client_secret: process.env.CLIENT_SECRET ?? '' });
+/** A setting or an OAuth parameter that may be missing, as text: empty then. */
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const oauthClient = () => ({
+  client_id: textOf(process.env.CLIENT_ID),
+  client_secret: textOf(process.env.CLIENT_SECRET),
+});
 
 /** The OAuth endpoints live at the instance's root, outside `/v1`. */
 const oauthUrl = (z: ZObject, baseUrl: unknown, path: string): string =>
-  `${baseUrlOf(z, { base_url: typeof baseUrl === 'string' ? baseUrl : '' })}${path}`;
+  `${baseUrlOf(z, { base_url: textOf(baseUrl) })}${path}`;
 
 /** Zapier appends redirect_uri, state and the PKCE challenge itself when they are not here. */
 const authorizeUrl = async (z: ZObject, bundle: Bundle): Promise<string> => {
@@ -140,9 +146,9 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
     url,
     {
       grant_type: 'authorization_code',
-      code: String(bundle.inputData.code ?? ''),
-      redirect_uri: String(bundle.inputData.redirect_uri ?? ''),
-      code_verifier: String(bundle.inputData.code_verifier ?? ''),
+      code: textOf(bundle.inputData.code),
+      redirect_uri: textOf(bundle.inputData.redirect_uri),
+      code_verifier: textOf(bundle.inputData.code_verifier),
       client_id,
       client_secret,
     },
@@ -158,7 +164,7 @@ const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
   const token = await requestToken(
     z,
     oauthUrl(z, bundle.authData.base_url, '/oauth/token'),
-    { grant_type: 'refresh_token', refresh_token: bundle.authData.refresh_token ?? '', client_id, client_secret },
+    { grant_type: 'refresh_token', refresh_token: textOf(bundle.authData.refresh_token), client_id, client_secret },
     'refreshing the sign-in',
   );
   return { access_token: token.access_token, refresh_token: token.refresh_token ?? bundle.authData.refresh_token };

@@ -70,6 +70,16 @@ describe('API key authentication', () => {
     expect(failure.message).toMatch(/rejected the API key/);
   });
 
+  it('labels an account whose profile has neither name nor email by its ID', async () => {
+    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    nock(BASE).get('/v1/users/me').reply(200, { id: 'usr_42', email: null, status: 'active' });
+    const account = await appTester(auth.test as never, { authData: apiKeyAuth });
+    expect(account).toEqual({ id: 'usr_42', email: null, name: null, host: null });
+    await expect(appTester(auth.connectionLabel as never, { inputData: account as never })).resolves.toBe(
+      'Account usr_42',
+    );
+  });
+
   it('refuses an empty or spaced key before any request', async () => {
     const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'ct_abc def' } }));
     expect(failure.message).toBe(
@@ -191,12 +201,37 @@ describe('OAuth2 authentication', () => {
     });
   });
 
+  it('signs in with a server that issues no refresh token', async () => {
+    nock(BASE).post('/oauth/token').reply(200, { access_token: SECRETS.accessToken, token_type: 'Bearer' });
+    const result = await oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c0de' } });
+    expect(result).toEqual({ access_token: SECRETS.accessToken, refresh_token: '', base_url: BASE });
+  });
+
   it('explains a refused code without showing the raw body', async () => {
     nock(BASE).post('/oauth/token').reply(400, { error: 'invalid_grant', error_description: 'Code expired' });
     const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'old' } }));
     expect(failure.message).toBe(
       'CodeTether did not accept the sign-in: Code expired (invalid_grant). Reconnect your CodeTether account.',
     );
+  });
+
+  it('explains a refused code that comes without a description', async () => {
+    nock(BASE).post('/oauth/token').reply(400, { error: 'invalid_grant' });
+    const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'old' } }));
+    expect(failure.message).toBe(
+      'CodeTether did not accept the sign-in: invalid_grant. Reconnect your CodeTether account.',
+    );
+  });
+
+  it('says so when the token answer is a page instead of JSON, without the page', async () => {
+    nock(BASE)
+      .post('/oauth/token')
+      .reply(200, '<html><body>Please sign in</body></html>', { 'Content-Type': 'text/html' });
+    const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c' } }));
+    expect(failure.message).toBe(
+      'CodeTether sent an unexpected answer to signing in: the answer is not valid (Invalid input: expected object, received string). If this keeps happening, contact CodeTether support.',
+    );
+    expect(failure.message).not.toContain('<');
   });
 
   it('says so when the token answer lacks the access token', async () => {
@@ -220,6 +255,16 @@ describe('OAuth2 authentication', () => {
     nock(BASE).post('/oauth/token').reply(200, { access_token: 'oat_new' });
     const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
     expect(result).toEqual({ access_token: 'oat_new', refresh_token: SECRETS.refreshToken });
+  });
+
+  it('tests with /me, also for an account without name or email', async () => {
+    nock(API).get('/me').reply(200, { id: 'usr_42', email: null, authenticated: true });
+    await expect(oauthAppTester(auth.test as never, { authData: oauthAuth })).resolves.toEqual({
+      id: 'usr_42',
+      email: null,
+      name: null,
+      host: null,
+    });
   });
 
   it('tests with /me and asks for a refresh on 401', async () => {
