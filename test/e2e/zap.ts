@@ -14,7 +14,8 @@ export const useZap = (overrides: EmulatorOverrides = {}) => {
   beforeAll(async () => {
     zap = await startZap(
       { apiKey: App, oauth2: { ...App, authentication: authenticationFor('oauth2') } },
-      { tasks: { startDelayMs: 40, runDelayMs: 80 }, ...overrides },
+      // Quick, yet long enough for a step to cancel a task before it finishes.
+      { tasks: { startDelayMs: 40, runDelayMs: 250 }, ...overrides },
     );
   });
   afterAll(async () => zap?.stop());

@@ -3,7 +3,8 @@ import { type Answer, API_KEY, eventually, task, useEmulator } from './http';
 
 const OTHER_KEY = 'ct_emulator_other_user_key';
 const { call } = useEmulator({
-  tasks: { startDelayMs: 30, runDelayMs: 60 },
+  // Long enough running for a poll every 20 ms to see it.
+  tasks: { startDelayMs: 30, runDelayMs: 150 },
   // Polling task states would soon use up production's 60 a minute; the limit has its own tests.
   rateLimit: { limit: 100_000 },
   users: [
