@@ -6,7 +6,7 @@
  */
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import type { z as zod } from 'zod';
-import { BaseUrlError, parseBaseUrl } from './base-url';
+import { type BaseUrlError, parseBaseUrl } from './base-url';
 import { API_PREFIX } from './contract';
 import { parseAnswer, parseJson } from './errors';
 
@@ -40,8 +40,8 @@ export const baseUrlOf = (z: ZObject, authData: Bundle['authData'] | undefined):
   try {
     return parseBaseUrl(authData?.base_url);
   } catch (error) {
-    if (error instanceof BaseUrlError) throw new z.errors.Error(error.message, 'invalid_base_url', 400);
-    throw error;
+    // parseBaseUrl throws nothing but a BaseUrlError, whose message is for the user.
+    throw new z.errors.Error((error as BaseUrlError).message, 'invalid_base_url', 400);
   }
 };
 
@@ -75,7 +75,7 @@ export const toJsonBody = (body: unknown): string => JSON.stringify(body).replac
 const withoutEmpty = (params: Params | undefined): Record<string, string> | undefined => {
   if (!params) return undefined;
   const entries = Object.entries(params).filter(([, value]) => value !== undefined && value !== '');
-  return entries.length ? Object.fromEntries(entries.map(([key, value]) => [key, String(value)])) : undefined;
+  return Object.fromEntries(entries.map(([key, value]) => [key, String(value)]));
 };
 
 /** Requests that may be sent twice with the same effect. */
