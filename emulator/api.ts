@@ -54,7 +54,7 @@ const errors = <const C extends keyof typeof ERROR_DESCRIPTIONS>(...codes: C[]) 
 
 const TaskIdParam = z.object({ task_id: z.string().min(1) });
 const WebhookIdParam = z.object({ webhook_id: z.string().min(1) });
-const IdempotencyHeader = z.object({ 'Idempotency-Key': z.string().min(1).max(255).optional() });
+const IdempotencyHeader = z.object({ 'Idempotency-Key': z.string().min(1).optional() });
 
 export interface ApiDependencies {
   accounts: Accounts;
