@@ -104,7 +104,7 @@ export const translateErrorResponse = (response: HttpResponse, z: ZObject, bundl
   const { status } = response;
   if (status < 300 || response.skipThrowForStatus) return response;
 
-  const said = describeBody(response.content ?? '');
+  const said = describeBody(response.content);
   const because = said ? `: ${said}` : '';
   const fail = (message: string, code: string): never => {
     throw new z.errors.Error(redactSecrets(sentence(message), bundle), code, status);
@@ -116,12 +116,12 @@ export const translateErrorResponse = (response: HttpResponse, z: ZObject, bundl
       'redirect',
     );
   }
+  // Never an OAuth connection's: with autoRefresh on, the platform raises RefreshAuthError for a 401 before this runs.
   if (status === 401) {
-    if (bundle?.authData?.access_token) throw new z.errors.RefreshAuthError('CodeTether asked to sign in again.');
     return fail(`CodeTether rejected the API key${because}. ${API_KEYS_HELP}`, 'invalid_api_key');
   }
   if (status === 402) {
-    const upgradeUrl = ErrorBody.safeParse(parseJson(response.content ?? '')).data?.upgrade_url;
+    const upgradeUrl = ErrorBody.safeParse(parseJson(response.content)).data?.upgrade_url;
     const upgrade = upgradeUrl ? ` Upgrade your plan at ${upgradeUrl}` : ' Upgrade your CodeTether plan';
     return fail(
       `Your CodeTether task budget is used up${because}.${upgrade} or wait for the next billing period`,
@@ -140,7 +140,7 @@ export const translateErrorResponse = (response: HttpResponse, z: ZObject, bundl
   if (status === 409)
     return fail(`CodeTether refused because of the current state (${statusLine(status)})${because}`, 'conflict');
   if (status === 422) return fail(`CodeTether did not accept the input${because}`, 'invalid_input');
-  if (status === 400 && OAuthErrorBody.safeParse(parseJson(response.content ?? '')).success) {
+  if (status === 400 && OAuthErrorBody.safeParse(parseJson(response.content)).success) {
     return fail(`CodeTether did not accept the sign-in${because}. Reconnect your CodeTether account`, 'oauth_error');
   }
   if (status === 400) return fail(`CodeTether refused the request (${statusLine(status)})${because}`, 'bad_request');
@@ -181,11 +181,12 @@ export const parseAnswer = <S extends zod.ZodType>(
 ): zod.infer<S> => {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
+  // A failed parse has at least one issue.
+  const [issue] = result.error.issues;
+  const { path } = issue;
   const value = path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], data);
   const field = path.length ? `field “${path.join('.')}”` : 'the answer';
-  const problem = path.length && value === undefined ? 'is missing' : `is not valid (${issue?.message})`;
+  const problem = path.length && value === undefined ? 'is missing' : `is not valid (${issue.message})`;
   throw new z.errors.Error(
     `CodeTether sent an unexpected answer to ${what}: ${field} ${problem}. If this keeps happening, contact CodeTether support.`,
     'unexpected_answer',

@@ -219,6 +219,15 @@ describe('the bearer token', () => {
     );
   });
 
+  it('is not sent in plain text to a connection whose Base URL is not https', async () => {
+    nock('http://codetether.example.com', { badheaders: ['authorization'] })
+      .get('/v1/automation/tasks/t1')
+      .reply(200, {});
+    await appTester((z: ZObject) => z.request({ url: 'http://codetether.example.com/v1/automation/tasks/t1' }), {
+      authData: { ...apiKeyAuth, base_url: 'http://codetether.example.com' },
+    });
+  });
+
   it('is the OAuth access token for OAuth connections', async () => {
     nock(API, { reqheaders: { authorization: `Bearer ${SECRETS.accessToken}` } })
       .get('/tasks/t1')
@@ -273,6 +282,18 @@ describe('error answers become sentences', () => {
     expect(failure.message).not.toContain('[object Object]');
   });
 
+  it('422 about the body as a whole, or about no field at all', async () => {
+    const failure = await failWith(422, {
+      detail: [
+        { loc: ['body'], msg: 'field required', type: 'value_error.missing' },
+        { loc: [], msg: 'too many tasks in one request' },
+      ],
+    });
+    expect(failure.message).toBe(
+      'CodeTether did not accept the input: Body: field required; Request: too many tasks in one request.',
+    );
+  });
+
   it('429: a ThrottledError that honours Retry-After', async () => {
     const failure = await failWith(
       429,
@@ -283,6 +304,15 @@ describe('error answers become sentences', () => {
     expect(JSON.parse(failure.raw.message)).toEqual({
       message: "CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in 17 seconds",
       delay: 17,
+    });
+  });
+
+  it('429 without Retry-After: Zapier tries again in a minute', async () => {
+    const failure = await failWith(429, { detail: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' } });
+    expect(failure.name).toBe('ThrottledError');
+    expect(JSON.parse(failure.raw.message)).toEqual({
+      message: "CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in 60 seconds",
+      delay: 60,
     });
   });
 
