@@ -30,6 +30,22 @@ describe('Cancel Task', () => {
     expect(CancelTaskOutput.parse(output)).toEqual(output);
   });
 
+  it('outputs no message when CodeTether gives none', async () => {
+    nock(API).delete('/tasks/tsk_01J9Z6M4Q8').reply(200, { task_id: 'tsk_01J9Z6M4Q8', status: 'cancelled' });
+    const output = await cancel('tsk_01J9Z6M4Q8');
+    expect(output).toEqual({ id: 'tsk_01J9Z6M4Q8', task_id: 'tsk_01J9Z6M4Q8', status: 'cancelled', message: null });
+    expect(CancelTaskOutput.parse(output)).toEqual(output);
+  });
+
+  it('fails with a sentence, and does not halt, when the answer is not a cancellation', async () => {
+    nock(API).delete('/tasks/tsk_01J9Z6M4Q8').reply(200, { task_id: 'tsk_01J9Z6M4Q8', status: 'running' });
+    const failure = await failureOf(cancel('tsk_01J9Z6M4Q8'));
+    expect(failure.name).not.toBe('HaltedError');
+    expect(failure.message).toBe(
+      'CodeTether sent an unexpected answer to cancelling the task: field “status” is not valid (Invalid input: expected "cancelled"). If this keeps happening, contact CodeTether support.',
+    );
+  });
+
   it('stops the Zap without an error when the task already finished, and says its status', async () => {
     nock(API).delete('/tasks/tsk_done').reply(409, conflict);
     nock(API)

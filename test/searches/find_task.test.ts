@@ -52,6 +52,22 @@ describe('Find Task', () => {
       await expect(find({ task_id: '..' })).resolves.toEqual([]);
     });
 
+    it('outputs null, never an empty string, for a run or prompt the task does not have', async () => {
+      const { description: _omitted, ...withoutPrompt } = taskFixture({ run_id: '' });
+      nock(API).get('/tasks/tsk_01J9Z6M4Q8').reply(200, withoutPrompt);
+      const [found] = await find({ task_id: 'tsk_01J9Z6M4Q8' });
+      expect(found).toMatchObject({ run_id: null, description: null });
+      expect(TaskOutput.parse(found)).toEqual(found);
+    });
+
+    it('explains a server problem instead of finding nothing', async () => {
+      nock(API).get('/tasks/tsk_01J9Z6M4Q8').reply(503, { detail: 'Database not available' });
+      const failure = await failureOf(find({ task_id: 'tsk_01J9Z6M4Q8' }));
+      expect(failure.message).toMatch(
+        /^CodeTether had a problem \(HTTP 503 Service Unavailable\): Database not available\./,
+      );
+    });
+
     it('finds nothing when the task does not have the status or title also asked for', async () => {
       nock(API).get('/tasks/tsk_01J9Z6M4Q8').times(2).reply(200, taskFixture());
       await expect(find({ task_id: 'tsk_01J9Z6M4Q8', status: 'failed' })).resolves.toEqual([]);
@@ -77,6 +93,26 @@ describe('Find Task', () => {
         );
       const found = await find({ status: 'failed' });
       expect(found.map((task) => task.id)).toEqual(['tsk_new', 'tsk_old']);
+    });
+
+    it('lists a task whose creation time cannot be read after the dated ones', async () => {
+      nock(API)
+        .get('/tasks')
+        .query({ status: 'failed', limit: String(TASKS_PER_PAGE), offset: '0' })
+        .reply(
+          200,
+          page(
+            [
+              listed('tsk_undated', 'Undated', 'yesterday', 'failed'),
+              listed('tsk_old', 'Old', '2026-11-28T09:00:00Z', 'failed'),
+              listed('tsk_new', 'New', '2026-11-30T09:00:00Z', 'failed'),
+            ],
+            0,
+            3,
+          ),
+        );
+      const found = await find({ status: 'failed' });
+      expect(found.map((task) => task.id)).toEqual(['tsk_new', 'tsk_old', 'tsk_undated']);
     });
 
     it('matches a title fragment in any case, and stops paging at the first page that matches', async () => {

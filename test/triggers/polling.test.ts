@@ -41,6 +41,27 @@ describe('Task Finished (polling)', () => {
     for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
   });
 
+  it('orders a task that failed without a completion time by when it was created', async () => {
+    replyFinished(
+      [finished('tsk_done', 'completed', '2026-11-30T14:05:00Z')],
+      [
+        taskFixture({
+          task_id: 'tsk_rejected',
+          status: 'failed',
+          created_at: '2026-11-30T14:10:00Z',
+          started_at: null,
+          completed_at: null,
+          model: null,
+        }),
+      ],
+    );
+    const tasks = await poll('task_finished');
+    expect(tasks.map((task) => [task.id, task.completed_at])).toEqual([
+      ['tsk_rejected-failed', null],
+      ['tsk_done-completed', '2026-11-30T14:05:00Z'],
+    ]);
+  });
+
   it('gives a finish the same id on every poll, and a new one when a failed task later completes', async () => {
     replyFinished([], [finished('tsk_retried', 'failed', '2026-11-30T14:01:00Z')]);
     const first = await poll('task_finished');
