@@ -192,6 +192,28 @@ describe('Run Task and Wait for Result: performResume', () => {
     });
   });
 
+  it('keeps the run ID of the created task, and no finish time, when the delivery names neither', async () => {
+    const task = await resume(delivery({ run_id: null, timestamp: null }));
+    expect(task).toMatchObject({ status: 'completed', run_id: 'run_01J9Z6M4R2', completed_at: null });
+  });
+
+  it('takes the status from the event when the delivery has none, with a finish time only once finished', async () => {
+    const started = await resume(delivery({ event: 'task_started', status: null, result: null }));
+    expect(started).toMatchObject({ status: 'running', completed_at: null });
+    const progress = await resume(delivery({ event: 'task_progress', status: null, result: null }));
+    expect(progress).toMatchObject({ status: 'queued', completed_at: null });
+  });
+
+  it('reads the parsed delivery when Zapier passes no raw body', async () => {
+    const task = await appTester(runTask.operation.performResume as never, {
+      authData: apiKeyAuth,
+      inputData: input,
+      outputData: queued,
+      cleanedRequest: delivery(),
+    });
+    expect(task).toMatchObject({ status: 'completed', completed_at: '2026-11-30T14:03:40Z' });
+  });
+
   it('takes the whole task when the delivery embeds it (subscription deliveries)', async () => {
     const embedded = taskFixture({ runtime_seconds: 87 });
     const task = await resume({ ...delivery({ event_id: 'evt_1' }), task: embedded });
@@ -218,6 +240,18 @@ describe('Run Task and Wait for Result: performResume', () => {
         headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) },
       });
       expect(task.result_summary).toBe('Résumé: “done”');
+    });
+
+    it("checks production's signature against the parsed delivery when Zapier passes only headers and no raw body", async () => {
+      const body = delivery();
+      const task = await appTester(runTask.operation.performResume as never, {
+        authData: { ...apiKeyAuth, webhook_secret: secret },
+        inputData: input,
+        outputData: queued,
+        cleanedRequest: body,
+        rawRequest: { headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) } },
+      });
+      expect(task).toMatchObject({ status: 'completed' });
     });
 
     it.each([
