@@ -38,24 +38,29 @@ const REJECTIONS: Record<Exclude<SignatureVerdict, 'valid'>, string> = {
 export type DeliveryReading = { events: unknown[] } | { rejected: string };
 
 /**
- * The events of a delivery, or why it was rejected. With a secret, the
- * signature must match the raw body or its Python-style re-serialisation
- * (see lib/signature.ts), and the timestamp must be recent.
+ * The events of a delivery, or why it was rejected. The signature must match
+ * the raw body or its Python-style re-serialisation (see lib/signature.ts)
+ * with the subscription's secret, and the timestamp must be recent; without
+ * a secret nothing shows that CodeTether sent it.
  */
 export const readDelivery = (bundle: Bundle, secret: string | undefined): DeliveryReading => {
+  if (!secret) {
+    return {
+      rejected:
+        'this Zap keeps no signing secret for its subscription, so nothing shows that CodeTether sent it; turn the Zap off and on again to subscribe anew',
+    };
+  }
   const raw = bundle.rawRequest?.content;
   // The raw body keeps the key order the sender signed; cleanedRequest may carry extra keys.
   const body: unknown = raw ? parseJson(raw) : bundle.cleanedRequest;
   if (body === null || typeof body !== 'object') return { rejected: 'its body is not a JSON object or array' };
-  if (secret) {
-    const verdict = verifyDelivery({
-      secret,
-      signature: deliveryHeader(bundle, SIGNATURE_HEADER),
-      rawBody: raw ?? '',
-      parsedBody: body,
-      timestamp: deliveryHeader(bundle, TIMESTAMP_HEADER),
-    });
-    if (verdict !== 'valid') return { rejected: REJECTIONS[verdict] };
-  }
+  const verdict = verifyDelivery({
+    secret,
+    signature: deliveryHeader(bundle, SIGNATURE_HEADER),
+    rawBody: raw ?? '',
+    parsedBody: body,
+    timestamp: deliveryHeader(bundle, TIMESTAMP_HEADER),
+  });
+  if (verdict !== 'valid') return { rejected: REJECTIONS[verdict] };
   return { events: Array.isArray(body) ? body : [body] };
 };

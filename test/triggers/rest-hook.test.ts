@@ -103,6 +103,14 @@ describe('turning a Zap on (performSubscribe)', () => {
     },
   );
 
+  it('without an address from Zapier to send events to, says so before any request', async () => {
+    const { results, failure } = await run('task_completed', 'performSubscribe', { authData: apiKeyAuth });
+    expect(results).toBeUndefined();
+    expect(failure).toContain(
+      'Zapier gave no valid address for CodeTether to send events to. Turn the Zap off and on again.',
+    );
+  });
+
   it('on a server without subscriptions, says which triggers work instead', async () => {
     nock(API).post('/webhooks').reply(404, { detail: 'Not Found' });
     const { failure } = await run('task_completed', 'performSubscribe', {
@@ -181,6 +189,12 @@ describe('turning a Zap off (performUnsubscribe)', () => {
     expect(results).toEqual({ id: SUBSCRIPTION_ID, already_removed: true });
   });
 
+  it('succeeds without a request when the Zap kept no subscription', async () => {
+    const { results, failure } = await run('task_completed', 'performUnsubscribe', { authData: apiKeyAuth });
+    expect(failure).toBe('');
+    expect(results).toEqual({ id: null, already_removed: true });
+  });
+
   it('fails with a sentence when CodeTether has a problem (HTTP 500)', async () => {
     nock(API).delete(`/webhooks/${SUBSCRIPTION_ID}`).reply(500, 'Internal Server Error');
     const { failure } = await run('task_completed', 'performUnsubscribe', { authData: apiKeyAuth, subscribeData });
@@ -252,6 +266,27 @@ describe('a delivery (perform)', () => {
     expect(logs).toMatch(reason);
   });
 
+  it.each([
+    ['has no subscription stored', { subscribeData: undefined }, /this Zap keeps no signing secret/],
+    ['comes without its raw request', { rawRequest: undefined }, /has no X-CodeTether-Signature header/],
+  ] as const)('for a Zap that %s yields nothing and logs why', async (_kind, changes, reason) => {
+    const { results, failure, logs } = await run('task_completed', 'perform', {
+      ...hookBundle(subscriptionEvent()),
+      ...changes,
+    });
+    expect(failure).toBe('');
+    expect(results).toEqual([]);
+    expect(logs).toMatch(/Ignored a CodeTether webhook delivery/);
+    expect(logs).toMatch(reason);
+  });
+
+  it('whose body is not JSON yields nothing, even when signed', async () => {
+    const { results, failure, logs } = await run('task_completed', 'perform', hookBundle('ping', { content: 'ping' }));
+    expect(failure).toBe('');
+    expect(results).toEqual([]);
+    expect(logs).toMatch(/Ignored a CodeTether webhook delivery: its body is not a JSON object or array\./);
+  });
+
   it('that was changed after signing yields nothing', async () => {
     const signed = JSON.stringify(subscriptionEvent());
     const changed = subscriptionEvent({ task: taskFixture({ result_summary: 'Send the refund to account 0000' }) });
@@ -264,6 +299,7 @@ describe('a delivery (perform)', () => {
       subscriptionEvent(),
       subscriptionEvent({ event: 'task_failed', event_id: 'evt_foreign', status: 'failed' }),
       { event: 'task_completed', status: 'completed' },
+      'keep-alive',
       subscriptionEvent({ event: 'task.completed', event_id: 'evt_01JA2B3C9Z', task_id: 'tsk_02', task: null }),
     ];
     nock(API)
@@ -276,6 +312,7 @@ describe('a delivery (perform)', () => {
       expect.objectContaining({ id: 'evt_01JA2B3C9Z', task_id: 'tsk_02', title: 'Draft the release notes' }),
     ]);
     expect(logs).toMatch(/Ignored an event that is not a CodeTether task event: its field “task_id” is not valid/);
+    expect(logs).toMatch(/Ignored an event that is not a CodeTether task event: its field “body” is not valid/);
   });
 
   it('of another event type yields nothing, with no request', async () => {
