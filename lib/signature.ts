@@ -29,11 +29,12 @@ const pythonString = (value: string): string =>
     (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )}"`;
 
-/** Python's `json.dumps(value)` with its defaults, keys in the order given. */
+/** Python's `json.dumps(value)` with its defaults, keys in the order given, for a value parsed from JSON. */
 export const pythonJsonDumps = (value: unknown): string => {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return pythonString(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'NaN';
+  // Parsed JSON holds no NaN or Infinity.
+  if (typeof value === 'number') return JSON.stringify(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>);
