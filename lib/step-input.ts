@@ -6,7 +6,7 @@
 import type { ZObject } from 'zapier-platform-core';
 import type { z as zod } from 'zod';
 
-export type LabelledField = { key: string; label?: string; type?: string };
+export type LabelledField = { key: string; label: string; type?: string };
 
 /**
  * Zapier sends "" for a field left empty and may send a mapped number as
@@ -26,13 +26,20 @@ const FORMAT_RULES: Record<string, string> = {
   url: 'must be a web address that starts with https://',
 };
 
+/** What a value of the wrong type must be instead; a step's number fields all hold whole numbers. */
+const TYPE_RULES: Record<string, string> = {
+  string: 'must be text',
+  number: 'must be a whole number',
+  int: 'must be a whole number',
+};
+
 const count = (n: number | bigint, unit: string) => `${n} ${unit}${Number(n) === 1 ? '' : 's'}`;
 
 const ruleOf = (issue: zod.core.$ZodIssue, value: unknown): string => {
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) return 'is required';
-      return issue.expected === 'int' || issue.expected === 'number' ? 'must be a whole number' : issue.message;
+      return TYPE_RULES[issue.expected] ?? issue.message;
     case 'too_small':
       return issue.origin === 'string'
         ? `must have at least ${count(issue.minimum, 'character')} (it has ${String(value).length})`
@@ -74,6 +81,6 @@ export const parseStepInput = <S extends zod.ZodType>(
   const input = Object.fromEntries(fields.map((field) => [field.key, cleanValue(inputData[field.key], field.type)]));
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const labels = new Map(fields.map((field) => [field.key, field.label ?? field.key]));
+  const labels = new Map(fields.map((field) => [field.key, field.label]));
   throw new z.errors.Error(describeIssues(result.error.issues, input, labels), 'invalid_input', 400);
 };

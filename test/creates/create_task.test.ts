@@ -142,6 +142,12 @@ describe('Create Task', () => {
       { title: 'x'.repeat(201) },
       'Check the “Title” field: it must have at most 200 characters (it has 201).',
     ],
+    ['a number mapped into the title', { title: 4821 }, 'Check the “Title” field: it must be text.'],
+    [
+      'a list mapped into the model',
+      { model: ['claude-sonnet', 'haiku'] },
+      'Check the “Model” field: it must be text.',
+    ],
     ['priority 101', { priority: 101 }, 'Check the “Priority” field: it must be 100 or less.'],
     ['priority -1', { priority: -1 }, 'Check the “Priority” field: it must be 0 or more.'],
     ['priority 3.5', { priority: '3.5' }, 'Check the “Priority” field: it must be a whole number.'],
