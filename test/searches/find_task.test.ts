@@ -103,8 +103,8 @@ describe('Find Task', () => {
           200,
           page(
             [
-              listed('tsk_undated', 'Undated', 'yesterday', 'failed'),
               listed('tsk_old', 'Old', '2026-11-28T09:00:00Z', 'failed'),
+              listed('tsk_undated', 'Undated', 'yesterday', 'failed'),
               listed('tsk_new', 'New', '2026-11-30T09:00:00Z', 'failed'),
             ],
             0,
