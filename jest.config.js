@@ -19,5 +19,6 @@ module.exports = {
     'creates/**/*.ts',
     'searches/**/*.ts',
   ],
+  coverageThreshold: { global: { lines: 95, branches: 95 } },
   testTimeout: 20000,
 };
