@@ -37,6 +37,9 @@ describe('a lazy schema', () => {
   it('is an instance of the real schema class, so zod and callers treat it as one', () => {
     const { schema } = build();
     expect(schema).toBeInstanceOf(z.ZodObject);
+    // zod's instanceof reads traits; code that walks prototypes (lodash's isPlainObject, say) sees the real class too.
+    expect(Object.getPrototypeOf(schema)).toBe(Object.getPrototypeOf(real));
+    expect(Object.getPrototypeOf(schema)).not.toBe(Object.prototype);
     expect(schema.extend({ done: z.boolean() }).parse({ id: 'tsk_1', done: true })).toEqual({
       id: 'tsk_1',
       done: true,
