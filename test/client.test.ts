@@ -184,6 +184,17 @@ describe('a connection reset', () => {
     }
   });
 
+  it('is retried only once: a second reset says the server could not be reached', async () => {
+    const server = await flakyServer(2);
+    try {
+      const failure = await failureOf(appTester(getTask('t1'), { authData: server.authData }));
+      expect(failure.message).toMatch(/could not be reached at 127\.0\.0\.1:\d+ while reading the task \(ECONNRESET\)/);
+      expect(server.requests()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('is not retried for a create, which could make a second task', async () => {
     const server = await flakyServer(1);
     try {
