@@ -131,8 +131,11 @@ export const translateErrorResponse = (response: HttpResponse, z: ZObject, bundl
   if (status === 429) {
     const retryAfter = Number.parseInt(response.getHeader('retry-after') ?? '', 10);
     const delay = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 60;
+    // Production allows 60 a minute; a self-hosted server says its own limit.
+    const limit = Number.parseInt(response.getHeader('x-ratelimit-limit') ?? '', 10);
+    const allowance = Number.isFinite(limit) && limit > 0 ? ` (${limit} requests a minute)` : '';
     throw new z.errors.ThrottledError(
-      `CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in ${delay} seconds`,
+      `CodeTether's rate limit${allowance} was reached; Zapier will try again in ${delay} seconds`,
       delay,
     );
   }

@@ -23,7 +23,7 @@ const cleanValue = (value: unknown, type: string | undefined): unknown => {
 
 const FORMAT_RULES: Record<string, string> = {
   email: 'must be an email address, such as ada@example.com',
-  url: 'must be a web address that starts with https://',
+  url: 'must be a web address that starts with https:// (or http://)',
 };
 
 /** What a value of the wrong type must be instead; a step's number fields all hold whole numbers. */

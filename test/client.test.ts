@@ -309,7 +309,7 @@ describe('error answers become sentences', () => {
     const failure = await failWith(
       429,
       { detail: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' } },
-      { 'Retry-After': '17' },
+      { 'Retry-After': '17', 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '0' },
     );
     expect(failure.name).toBe('ThrottledError');
     expect(JSON.parse(failure.raw.message)).toEqual({
@@ -322,9 +322,16 @@ describe('error answers become sentences', () => {
     const failure = await failWith(429, { detail: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' } });
     expect(failure.name).toBe('ThrottledError');
     expect(JSON.parse(failure.raw.message)).toEqual({
-      message: "CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in 60 seconds",
+      message: "CodeTether's rate limit was reached; Zapier will try again in 60 seconds",
       delay: 60,
     });
+  });
+
+  it('429 from a self-hosted server names its own limit', async () => {
+    const failure = await failWith(429, { detail: 'slow down' }, { 'Retry-After': '5', 'X-RateLimit-Limit': '600' });
+    expect(JSON.parse(failure.raw.message).message).toBe(
+      "CodeTether's rate limit (600 requests a minute) was reached; Zapier will try again in 5 seconds",
+    );
   });
 
   it('500 with an HTML page: the status and the page title, no markup', async () => {

@@ -160,12 +160,12 @@ describe('Create Task', () => {
     [
       'an ftp webhook',
       { webhook_url: 'ftp://hooks.example.com/x' },
-      'Check the “Webhook URL” field: it must be a web address that starts with https://.',
+      'Check the “Webhook URL” field: it must be a web address that starts with https:// (or http://).',
     ],
     [
       'a webhook without scheme',
       { webhook_url: 'hooks.example.com' },
-      'Check the “Webhook URL” field: it must be a web address that starts with https://.',
+      'Check the “Webhook URL” field: it must be a web address that starts with https:// (or http://).',
     ],
     [
       'an unknown agent type',
