@@ -89,15 +89,17 @@ export const CreateTaskBody = lazySchema((z) =>
 );
 export type CreateTaskBody = z.input<typeof CreateTaskBody>;
 
+/** `POST /tasks` answers the new task's first fields only. */
 export const CreatedTask = lazySchema((z) =>
-  z.looseObject({
-    task_id: z.string().min(1),
-    run_id: z.string().nullish(),
-    status: TaskStatus,
-    title: z.string(),
-    description: z.string().nullish(),
-    created_at: Timestamp,
-    model: z.string().nullish(),
+  Task.pick({
+    task_id: true,
+    run_id: true,
+    status: true,
+    title: true,
+    description: true,
+    created_at: true,
+    model: true,
+  }).extend({
     // Present, as the string "true", only on an idempotent replay (HTTP 200).
     _idempotent_replay: z.string().optional(),
   }),
