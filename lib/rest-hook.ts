@@ -210,7 +210,7 @@ const receive =
 const listRecent =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const tasks = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: listLimit(bundle) });
+    const { tasks } = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: listLimit(bundle) });
     return tasks.map((task) => toEventOutput(task, event));
   };
 

@@ -1,4 +1,4 @@
-/** `GET /tasks`, as the triggers' lists and samples read it. */
+/** `GET /tasks`: the one way every list, poll, dropdown and search reads tasks. */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { callApi } from './client';
 import { type Task, TaskList } from './contract';
@@ -10,17 +10,17 @@ const PAGE_SIZE = 100;
 
 export const listLimit = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? SAMPLE_SIZE : PAGE_SIZE);
 
-/** The newest tasks first, optionally of one status. */
+/** One page of the newest tasks first, optionally of one status, with the total the server counts. */
 export const listTasks = async (
   z: ZObject,
   bundle: Bundle,
-  query: { status?: Task['status']; limit: number },
-): Promise<Task[]> => {
-  const { data } = await callApi(z, bundle, {
-    path: ['tasks'],
-    params: query,
-    schema: TaskList,
-    what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
-  });
-  return data.tasks;
-};
+  query: { status?: Task['status']; limit: number; offset?: number },
+): Promise<TaskList> =>
+  (
+    await callApi(z, bundle, {
+      path: ['tasks'],
+      params: query,
+      schema: TaskList,
+      what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
+    })
+  ).data;

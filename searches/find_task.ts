@@ -1,9 +1,10 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
 import { callApi } from '../lib/client';
-import { TASK_STATUSES, Task, TaskList, TaskStatus } from '../lib/contract';
+import { TASK_STATUSES, Task, TaskStatus } from '../lib/contract';
 import { statusOf } from '../lib/errors';
 import { lazySchema } from '../lib/lazy-schema';
 import { parseStepInput } from '../lib/step-input';
+import { listTasks } from '../lib/task-list';
 import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
 import { taskPickerField } from '../lib/task-picker';
 
@@ -64,14 +65,9 @@ const recentMatches = async (z: ZObject, bundle: Bundle, criteria: Criteria): Pr
   const found: Task[] = [];
   for (let page = 0; page < MAX_LIST_REQUESTS && found.length === 0; page++) {
     const offset = page * TASKS_PER_PAGE;
-    const { data } = await callApi(z, bundle, {
-      path: ['tasks'],
-      params: { status: criteria.status, limit: TASKS_PER_PAGE, offset },
-      schema: TaskList,
-      what: 'finding tasks',
-    });
-    found.push(...data.tasks.filter((task) => matches(task, criteria)));
-    if (data.tasks.length < TASKS_PER_PAGE || offset + data.tasks.length >= data.total) break;
+    const { tasks, total } = await listTasks(z, bundle, { status: criteria.status, limit: TASKS_PER_PAGE, offset });
+    found.push(...tasks.filter((task) => matches(task, criteria)));
+    if (tasks.length < TASKS_PER_PAGE || offset + tasks.length >= total) break;
   }
   return found;
 };

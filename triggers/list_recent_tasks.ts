@@ -1,6 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { callApi } from '../lib/client';
-import { TaskList } from '../lib/contract';
+import { listTasks } from '../lib/task-list';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
 import { taskSampleIn } from '../lib/task-samples';
 
@@ -10,13 +9,11 @@ export const TASKS_PER_DROPDOWN_PAGE = 50;
 /** The newest tasks first; "Load more" asks for the next page (bundle.meta.page counts from 0). */
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const page = Math.max(0, Number(bundle.meta?.page) || 0);
-  const { data } = await callApi(z, bundle, {
-    path: ['tasks'],
-    params: { limit: TASKS_PER_DROPDOWN_PAGE, offset: page * TASKS_PER_DROPDOWN_PAGE },
-    schema: TaskList,
-    what: 'listing recent tasks',
+  const { tasks } = await listTasks(z, bundle, {
+    limit: TASKS_PER_DROPDOWN_PAGE,
+    offset: page * TASKS_PER_DROPDOWN_PAGE,
   });
-  return data.tasks.map(toTaskOutput);
+  return tasks.map(toTaskOutput);
 };
 
 export default defineTrigger({

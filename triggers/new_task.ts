@@ -4,7 +4,7 @@ import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-out
 import { taskSampleIn } from '../lib/task-samples';
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> =>
-  (await listTasks(z, bundle, { limit: listLimit(bundle) })).map(toTaskOutput);
+  (await listTasks(z, bundle, { limit: listLimit(bundle) })).tasks.map(toTaskOutput);
 
 export default defineTrigger({
   key: 'new_task',

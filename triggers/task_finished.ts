@@ -16,7 +16,9 @@ const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const limit = listLimit(bundle);
-  const lists = await Promise.all(FINISHES.map((status) => listTasks(z, bundle, { status, limit })));
+  const lists = await Promise.all(
+    FINISHES.map(async (status) => (await listTasks(z, bundle, { status, limit })).tasks),
+  );
   return lists
     .flat()
     .sort((a, b) => finishedAt(b) - finishedAt(a))
