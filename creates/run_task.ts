@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import { Delivery, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/contract';
 import { createTask, taskInputFields, taskToCreate } from '../lib/create-task-input';
-import { deliveryHeader } from '../lib/delivery';
-import { parseAnswer, parseJson } from '../lib/errors';
+import { deliveredBody, signatureVerdict } from '../lib/delivery';
+import { parseAnswer } from '../lib/errors';
 import { EVENT_STATUS } from '../lib/rest-hook';
-import { SIGNATURE_HEADER, verifyDelivery } from '../lib/signature';
+import { SIGNATURE_HEADER } from '../lib/signature';
 import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
 
 const inputFields = [...taskInputFields];
@@ -43,17 +43,10 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
  * accepts a callback URL only once, so a delivery cannot be replayed.
  */
 const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery => {
-  const raw = bundle.rawRequest?.content;
-  // The raw body keeps the key order the server signed.
-  const body: unknown = raw ? parseJson(raw) : bundle.cleanedRequest;
+  const body = deliveredBody(bundle);
   const secret = bundle.authData?.webhook_secret;
   if (secret) {
-    const verdict = verifyDelivery({
-      secret,
-      signature: deliveryHeader(bundle, SIGNATURE_HEADER),
-      rawBody: raw ?? '',
-      parsedBody: body,
-    });
+    const verdict = signatureVerdict(bundle, secret, body, { checkAge: false });
     if (verdict !== 'valid') {
       const reason =
         verdict === 'missing'

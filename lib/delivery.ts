@@ -37,6 +37,31 @@ const REJECTIONS: Record<Exclude<SignatureVerdict, 'valid'>, string> = {
 
 export type DeliveryReading = { events: unknown[] } | { rejected: string };
 
+/** The delivered body: parsed from the raw content, which keeps the key order the sender signed. */
+export const deliveredBody = (bundle: Bundle): unknown => {
+  const raw = bundle.rawRequest?.content;
+  return raw ? parseJson(raw) : bundle.cleanedRequest;
+};
+
+/**
+ * Whether the delivery carries a valid signature with this secret, over the
+ * raw body or its Python-style re-serialisation (see lib/signature.ts), and,
+ * for subscriptions, a recent timestamp.
+ */
+export const signatureVerdict = (
+  bundle: Bundle,
+  secret: string,
+  body: unknown,
+  { checkAge }: { checkAge: boolean },
+): SignatureVerdict =>
+  verifyDelivery({
+    secret,
+    signature: deliveryHeader(bundle, SIGNATURE_HEADER),
+    rawBody: bundle.rawRequest?.content ?? '',
+    parsedBody: body,
+    timestamp: checkAge ? deliveryHeader(bundle, TIMESTAMP_HEADER) : undefined,
+  });
+
 /**
  * The events of a delivery, or why it was rejected. The signature must match
  * the raw body or its Python-style re-serialisation (see lib/signature.ts)
@@ -50,17 +75,9 @@ export const readDelivery = (bundle: Bundle, secret: string | undefined): Delive
         'this Zap keeps no signing secret for its subscription, so nothing shows that CodeTether sent it; turn the Zap off and on again to subscribe anew',
     };
   }
-  const raw = bundle.rawRequest?.content;
-  // The raw body keeps the key order the sender signed; cleanedRequest may carry extra keys.
-  const body: unknown = raw ? parseJson(raw) : bundle.cleanedRequest;
+  const body = deliveredBody(bundle);
   if (body === null || typeof body !== 'object') return { rejected: 'its body is not a JSON object or array' };
-  const verdict = verifyDelivery({
-    secret,
-    signature: deliveryHeader(bundle, SIGNATURE_HEADER),
-    rawBody: raw ?? '',
-    parsedBody: body,
-    timestamp: deliveryHeader(bundle, TIMESTAMP_HEADER),
-  });
+  const verdict = signatureVerdict(bundle, secret, body, { checkAge: true });
   if (verdict !== 'valid') return { rejected: REJECTIONS[verdict] };
   return { events: Array.isArray(body) ? body : [body] };
 };
