@@ -41,6 +41,29 @@ export const pythonJsonDumps = (value: unknown): string => {
   return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`;
 };
 
+/** JSON's tokens: white space, a string, a structural character, or a literal (number, true, false, null). */
+const JSON_TOKEN = /\s+|"(?:[^"\\]|\\.)*"|[{}[\]:,]|[^\s{}[\]:,"]+/gy;
+
+/**
+ * What Python's `json.dumps` wrote for the payload that arrived as `raw`,
+ * rebuilt from the text itself rather than from parsed values: numbers keep
+ * their exact spelling (Python writes `87.0`, which parsing would turn into
+ * `87`) and keys their order. Undefined when `raw` is not JSON text.
+ */
+export const pythonJsonDumpsOfText = (raw: string): string | undefined => {
+  let out = '';
+  let consumed = 0;
+  JSON_TOKEN.lastIndex = 0;
+  for (let match = JSON_TOKEN.exec(raw); match; match = JSON_TOKEN.exec(raw)) {
+    const [token] = match;
+    consumed += token.length;
+    if (token.startsWith('"')) out += pythonString(JSON.parse(token) as string);
+    else if (token === ',' || token === ':') out += `${token} `;
+    else if (!/^\s/.test(token)) out += token;
+  }
+  return consumed === raw.length ? out : undefined;
+};
+
 export const signatureOf = (secret: string, message: string): string =>
   `sha256=${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`;
 
@@ -53,8 +76,9 @@ const sameSignature = (expected: string, given: string): boolean => {
 export type SignatureVerdict = 'valid' | 'missing' | 'mismatch' | 'stale';
 
 /**
- * Checks a delivery's signature against the raw body, then against the
- * Python-style re-serialisation of the parsed body; both in constant time.
+ * Checks a delivery's signature against the raw body, then against its
+ * Python-style re-serialisation (from the raw text when there is one, else
+ * from the parsed body); both in constant time.
  * A timestamp, when given, must be within MAX_DELIVERY_AGE_SECONDS of now.
  */
 export const verifyDelivery = (options: {
@@ -69,7 +93,13 @@ export const verifyDelivery = (options: {
   if (!signature) return 'missing';
   const matches =
     sameSignature(signatureOf(options.secret, options.rawBody), signature) ||
-    sameSignature(signatureOf(options.secret, pythonJsonDumps(options.parsedBody)), signature);
+    sameSignature(
+      signatureOf(
+        options.secret,
+        (options.rawBody && pythonJsonDumpsOfText(options.rawBody)) || pythonJsonDumps(options.parsedBody),
+      ),
+      signature,
+    );
   if (!matches) return 'mismatch';
   if (options.timestamp !== undefined) {
     const sent = Number(options.timestamp);

@@ -1,4 +1,4 @@
-import { signatureOf, verifyDelivery } from '../../lib/signature';
+import { pythonJsonDumpsOfText, signatureOf, verifyDelivery } from '../../lib/signature';
 import { SECRETS } from '../support/app';
 
 describe('webhook signatures', () => {
@@ -26,5 +26,28 @@ describe('webhook signatures', () => {
         parsedBody: JSON.parse(sentCompact),
       }),
     ).toBe('valid');
+  });
+
+  it('accept a float that Python writes as 87.0, which parsing would turn into 87', () => {
+    // Python 3: json.dumps({"runtime_seconds": 87.0, "result": "Résumé"}), sent compact by the server.
+    const signedByPython = String.raw`{"runtime_seconds": 87.0, "result": "R\u00e9sum\u00e9"}`;
+    const sentCompact = '{"runtime_seconds":87.0,"result":"Résumé"}';
+    const verdict = (rawBody: string) =>
+      verifyDelivery({
+        secret: SECRETS.webhookSecret,
+        signature: signatureOf(SECRETS.webhookSecret, signedByPython),
+        rawBody,
+        parsedBody: JSON.parse(sentCompact),
+      });
+    expect(verdict(sentCompact)).toBe('valid');
+    // Only the parsed body is there when Zapier passes no raw request: 87.0 cannot be told from 87.
+    expect(verdict('')).toBe('mismatch');
+  });
+
+  it('rebuild json.dumps from pretty-printed or escaped text, and give up on text that is not JSON', () => {
+    expect(pythonJsonDumpsOfText('{\n  "a" : [1.50, true],\n  "b": "\\u00E9\\/x"\n}')).toBe(
+      String.raw`{"a": [1.50, true], "b": "\u00e9/x"}`,
+    );
+    expect(pythonJsonDumpsOfText('{"a": "unterminated}')).toBeUndefined();
   });
 });
