@@ -8,12 +8,12 @@ import { creates } from './creates';
 import { AUTH_FLAVOUR } from './lib/auth-flavour';
 import { addBearerToken } from './lib/client';
 import { translateErrorResponse } from './lib/errors';
-import packageJson from './package.json';
+import { version } from './package.json';
 import { searches, searchOrCreates } from './searches';
 import { triggers } from './triggers';
 
 const App = defineApp({
-  version: packageJson.version,
+  version,
   platformVersion,
   authentication: authenticationFor(AUTH_FLAVOUR),
   beforeRequest: [addBearerToken],

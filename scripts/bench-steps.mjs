@@ -11,7 +11,7 @@ const project = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const require = createRequire(import.meta.url);
 const HOOK_EVENTS = Number(process.env.BENCH_HOOK_EVENTS ?? 2000);
 
-/** Compiles the emulator (dev-only TypeScript) next to the app build. */
+/** Compiles the emulator (dev-only TypeScript), and with it the signing code it shares with the app. */
 const loadEmulator = () => {
   const out = join(project, '.tmp', 'bench-run');
   execFileSync(join(project, 'node_modules', '.bin', 'tsc'), [
@@ -20,13 +20,12 @@ const loadEmulator = () => {
     '--outDir',
     out,
   ]);
-  return require(join(out, 'emulator', 'server.js'));
+  return { ...require(join(out, 'emulator', 'server.js')), ...require(join(out, 'lib', 'signature.js')) };
 };
 
 export const measureSteps = async ({ app }) => {
   const { createAppHandler } = require('zapier-platform-core');
-  const { signatureOf, pythonJsonDumps, verifyDelivery } = require(join(app, '..', 'lib', 'signature.js'));
-  const { startEmulator } = loadEmulator();
+  const { startEmulator, signatureOf, pythonJsonDumps, verifyDelivery } = loadEmulator();
   // Tasks stay queued through the run, so that Cancel Task has one to cancel.
   const emulator = await startEmulator({
     tasks: { startDelayMs: 600_000, runDelayMs: 600_000 },

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const project = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const require = createRequire(import.meta.url);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 31);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -25,9 +25,10 @@ const quartiles = (values) => {
 };
 const ms = (value) => `${value.toFixed(1)} ms`;
 
-/** Time of `require(target)` in a fresh Node process, measured inside it. */
-const loadTime = (target) => {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(target)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+/** Time of `require(target)` in a fresh Node process, measured inside it, after `preload` if given. */
+const loadTime = (target, preload) => {
+  const before = preload ? `require(${JSON.stringify(preload)});` : '';
+  const script = `${before}const t=process.hrtime.bigint();require(${JSON.stringify(target)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
   return Number(execFileSync(process.execPath, ['-e', script], { cwd: project, encoding: 'utf8' }));
 };
 
@@ -44,10 +45,12 @@ mkdirSync(join(project, '.tmp'), { recursive: true });
 execFileSync(process.execPath, [join(project, 'scripts', 'compile.mjs'), '--out', out], { stdio: 'ignore' });
 const floorTimes = [];
 const appTimes = [];
+const ownTimes = [];
 // Interleaved, so that the machine's drift touches both alike.
 for (let run = 0; run < COLD_RUNS; run++) {
   floorTimes.push(loadTime('zapier-platform-core'));
   appTimes.push(loadTime(join(out, 'index.js')));
+  ownTimes.push(loadTime(join(out, 'index.js'), 'zapier-platform-core'));
 }
 const floor = median(floorTimes);
 const app = median(appTimes);
@@ -58,6 +61,7 @@ record(
   `${ms(floor)} (${ms(floorQ1)}–${ms(floorQ3)})`,
 );
 record(`Cold load: the app (median of ${COLD_RUNS}, IQR)`, `${ms(app)} (${ms(appQ1)}–${ms(appQ3)})`);
+record(`Cold load: the app's own code, after core (median of ${COLD_RUNS})`, ms(median(ownTimes)));
 const overhead = (app / floor - 1) * 100;
 record(
   'Cold load: the app over the floor',

@@ -1,12 +1,15 @@
-// Compiles the app into dist/ (or --out DIR) and bakes the authentication
-// scheme into it. CODETETHER_AUTH=oauth2 selects OAuth2; the default is the
-// API key. Zapier's CLI runs this as `_zapier-build` before validate, build
-// and push, so the definition it uploads is the one the zip runs.
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+// Compiles the app into dist/index.js (or --out DIR), one bundle of the
+// app's own code with node_modules left as requires, and bakes the
+// authentication scheme into it: CODETETHER_AUTH=oauth2 selects OAuth2, the
+// default is the API key. Zapier's CLI runs this as `_zapier-build` before
+// validate, build and push, so the definition it uploads is the one the zip
+// runs. One file instead of thirty-odd halves the app's share of a cold start;
+// type-checking is `npm run typecheck`'s job.
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 
 const project = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(project, 'dist') } } });
@@ -17,17 +20,28 @@ if (!['api_key', 'oauth2'].includes(flavour)) {
   process.exit(1);
 }
 
-// A clean output folder, so that a removed operation cannot linger in the build.
-rmSync(out, { recursive: true, force: true });
-execFileSync(
-  join(project, 'node_modules', '.bin', 'tsc'),
-  ['-p', join(project, 'tsconfig.build.json'), '--outDir', out],
-  {
-    stdio: 'inherit',
+/** lib/auth-flavour.ts as this build has it. */
+const bakeAuthFlavour = {
+  name: 'bake-auth-flavour',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]lib[\\/]auth-flavour\.ts$/ }, () => ({
+      contents: `// This build offers ${flavour} authentication.\nexport const AUTH_FLAVOUR = ${JSON.stringify(flavour)};\n`,
+      loader: 'ts',
+    }));
   },
-);
-writeFileSync(
-  join(out, 'lib', 'auth-flavour.js'),
-  `"use strict";\n// Written by scripts/compile.mjs: this build offers ${flavour} authentication.\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.AUTH_FLAVOUR = ${JSON.stringify(flavour)};\n`,
-);
+};
+
+// A clean output folder, so that nothing from an earlier build can linger in the zip.
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: [join(project, 'index.ts')],
+  outfile: join(out, 'index.js'),
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  plugins: [bakeAuthFlavour],
+  logLevel: 'warning',
+});
 console.log(`Compiled ${out} with ${flavour} authentication.`);
