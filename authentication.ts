@@ -4,11 +4,12 @@
  * complete and tested.
  */
 import type { Authentication, AuthField, Bundle, ZObject } from 'zapier-platform-core';
+import { parseAnswer, parseJson } from './lib/api/answers';
+import { nonDefaultHost } from './lib/api/base-url';
+import { baseUrlOf, callApi, sendRequest } from './lib/api/client';
+import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, TokenAnswer, UserMe } from './lib/api/contract';
+import { statusOf } from './lib/api/errors';
 import type { AuthFlavour } from './lib/auth-flavour';
-import { nonDefaultHost } from './lib/base-url';
-import { baseUrlOf, callApi, sendRequest } from './lib/client';
-import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, TokenAnswer, UserMe } from './lib/contract';
-import { parseAnswer, parseJson, statusOf } from './lib/errors';
 
 export type ConnectedAccount = {
   id: string;

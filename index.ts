@@ -5,9 +5,9 @@
 import { defineApp, version as platformVersion } from 'zapier-platform-core';
 import { authenticationFor } from './authentication';
 import { creates } from './creates';
+import { addBearerToken } from './lib/api/client';
+import { translateErrorResponse } from './lib/api/errors';
 import { AUTH_FLAVOUR } from './lib/auth-flavour';
-import { addBearerToken } from './lib/client';
-import { translateErrorResponse } from './lib/errors';
 import { version } from './package.json';
 import { searches, searchOrCreates } from './searches';
 import { triggers } from './triggers';

@@ -1,11 +1,11 @@
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import type { z } from 'zod';
-import { callApi } from '../lib/client';
-import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/contract';
-import { messageOf, statusOf } from '../lib/errors';
+import { callApi } from '../lib/api/client';
+import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
+import { messageOf, statusOf } from '../lib/api/errors';
 import { lazySchema } from '../lib/lazy-schema';
-import { parseStepInput } from '../lib/step-input';
-import { taskPickerField } from '../lib/task-picker';
+import { parseStepInput } from '../lib/steps/step-input';
+import { taskPickerField } from '../lib/steps/task-fields';
 
 const inputFields = [
   {

@@ -4,11 +4,9 @@ import {
   createdTaskOutputFields,
   createdTaskSample,
   createTask,
-  idempotencyKeyField,
-  taskInputFields,
   taskToCreate,
-  webhookUrlField,
-} from '../lib/create-task-input';
+} from '../lib/steps/create-task';
+import { idempotencyKeyField, taskInputFields, webhookUrlField } from '../lib/steps/task-fields';
 
 const inputFields = [...taskInputFields, webhookUrlField, idempotencyKeyField];
 

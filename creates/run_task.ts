@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
-import { Delivery, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/contract';
-import { createTask, taskInputFields, taskToCreate } from '../lib/create-task-input';
-import { deliveredBody, signatureVerdict } from '../lib/delivery';
-import { parseAnswer } from '../lib/errors';
-import { EVENT_STATUS } from '../lib/rest-hook';
-import { SIGNATURE_HEADER } from '../lib/signature';
-import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
+import { parseAnswer } from '../lib/api/answers';
+import { Delivery, EVENT_STATUS, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/api/contract';
+import { createTask, taskToCreate } from '../lib/steps/create-task';
+import { taskInputFields } from '../lib/steps/task-fields';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
+import { completedTaskSample } from '../lib/steps/task-samples';
+import { deliveredBody, signatureVerdict } from '../lib/webhooks/deliveries';
+import { SIGNATURE_HEADER } from '../lib/webhooks/signature';
 
 const inputFields = [...taskInputFields];
 

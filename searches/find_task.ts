@@ -1,12 +1,13 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
-import { callApi } from '../lib/client';
-import { TASK_STATUSES, Task, TaskStatus } from '../lib/contract';
-import { statusOf } from '../lib/errors';
+import { callApi } from '../lib/api/client';
+import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
+import { statusOf } from '../lib/api/errors';
+import { listTasks } from '../lib/api/task-list';
 import { lazySchema } from '../lib/lazy-schema';
-import { parseStepInput } from '../lib/step-input';
-import { listTasks } from '../lib/task-list';
-import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
-import { taskPickerField } from '../lib/task-picker';
+import { parseStepInput } from '../lib/steps/step-input';
+import { taskPickerField } from '../lib/steps/task-fields';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
+import { completedTaskSample } from '../lib/steps/task-samples';
 
 /** The most tasks one `GET /tasks` answers with. */
 export const TASKS_PER_PAGE = 100;

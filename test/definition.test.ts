@@ -74,7 +74,7 @@ describe('the compiled entry, loaded as Zapier runtime loads it', () => {
 
   const compile = (flavour: string) => {
     const dir = join(out, flavour);
-    execFileSync(process.execPath, [join(project, 'scripts', 'compile.mjs'), '--out', dir], {
+    execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
       env: { ...process.env, CODETETHER_AUTH: flavour },
       stdio: 'pipe',
     });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 
 describe('release readiness', () => {
   it('CHANGELOG.md describes the package version, as zapier promote reads it', () => {
-    const out = execFileSync(process.execPath, ['scripts/check-changelog.mjs'], {
+    const out = execFileSync(process.execPath, ['dev/scripts/check-changelog.mjs'], {
       cwd: resolve(__dirname, '..'),
       encoding: 'utf8',
     });

@@ -1,6 +1,6 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { callApi } from '../lib/client';
-import { ApiInfo, MODELS } from '../lib/contract';
+import { callApi } from '../lib/api/client';
+import { ApiInfo, MODELS } from '../lib/api/contract';
 
 type ModelChoice = { id: string; name: string };
 

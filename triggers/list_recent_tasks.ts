@@ -1,7 +1,7 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { listTasks } from '../lib/task-list';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
-import { taskSampleIn } from '../lib/task-samples';
+import { listTasks } from '../lib/api/task-list';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
+import { taskSampleIn } from '../lib/steps/task-samples';
 
 /** One page of the Task dropdown; the server's default page size. */
 export const TASKS_PER_DROPDOWN_PAGE = 50;

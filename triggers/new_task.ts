@@ -1,7 +1,7 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { listLimit, listTasks } from '../lib/task-list';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
-import { taskSampleIn } from '../lib/task-samples';
+import { listLimit, listTasks } from '../lib/api/task-list';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
+import { taskSampleIn } from '../lib/steps/task-samples';
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> =>
   (await listTasks(z, bundle, { limit: listLimit(bundle) })).tasks.map(toTaskOutput);

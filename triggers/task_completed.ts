@@ -1,4 +1,4 @@
-import { instantTaskTrigger } from '../lib/rest-hook';
+import { instantTaskTrigger } from '../lib/webhooks/rest-hook';
 
 export default instantTaskTrigger({
   key: 'task_completed',

@@ -1,8 +1,8 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import type { Task } from '../lib/contract';
-import { listLimit, listTasks } from '../lib/task-list';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/task-output';
-import { taskSampleIn } from '../lib/task-samples';
+import type { Task } from '../lib/api/contract';
+import { listLimit, listTasks } from '../lib/api/task-list';
+import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
+import { taskSampleIn } from '../lib/steps/task-samples';
 
 const FINISHES = ['completed', 'failed'] as const;
 

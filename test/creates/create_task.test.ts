@@ -1,6 +1,6 @@
 import nock from 'nock';
 import createTask from '../../creates/create_task';
-import { CreatedTaskOutput, createdTaskSample } from '../../lib/create-task-input';
+import { CreatedTaskOutput, createdTaskSample } from '../../lib/steps/create-task';
 import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from '../support/app';
 
 useNock();

@@ -2,8 +2,9 @@ import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import runTask from '../../creates/run_task';
 import App from '../../index';
-import { pythonJsonDumps, signatureOf } from '../../lib/signature';
-import { completedTaskSample, TaskOutput } from '../../lib/task-output';
+import { TaskOutput } from '../../lib/steps/task-output';
+import { completedTaskSample } from '../../lib/steps/task-samples';
+import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
 import { API, apiKeyAuth, appTester, failureOf, SECRETS, taskFixture, useNock } from '../support/app';
 
 useNock();

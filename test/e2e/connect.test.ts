@@ -1,4 +1,4 @@
-import * as flows from '../../scripts/zap/flows';
+import * as flows from '../../dev/zap/flows';
 import { useZap } from './zap';
 
 describe('connecting to the emulator', () => {

@@ -1,6 +1,6 @@
-import * as flows from '../../scripts/zap/flows';
-import { deliveryBundle } from '../../scripts/zap/hook-catcher';
-import type { AuthData } from '../../scripts/zap/runtime';
+import * as flows from '../../dev/zap/flows';
+import { deliveryBundle } from '../../dev/zap/hook-catcher';
+import type { AuthData } from '../../dev/zap/runtime';
 import { useZap } from './zap';
 
 describe('the rate limit', () => {

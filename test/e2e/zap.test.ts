@@ -1,8 +1,8 @@
-import { MODELS } from '../../lib/contract';
-import { pythonJsonDumps, signatureOf } from '../../lib/signature';
-import type { TaskOutput } from '../../lib/task-output';
-import * as flows from '../../scripts/zap/flows';
-import type { AuthData } from '../../scripts/zap/runtime';
+import * as flows from '../../dev/zap/flows';
+import type { AuthData } from '../../dev/zap/runtime';
+import { MODELS } from '../../lib/api/contract';
+import type { TaskOutput } from '../../lib/steps/task-output';
+import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
 import { useZap } from './zap';
 
 // The flows here make more than production's 60 requests a minute; errors.test.ts tests the limit.

@@ -5,9 +5,9 @@
  */
 
 import { authenticationFor } from '../../authentication';
-import type { EmulatorOverrides } from '../../emulator/config';
+import type { EmulatorOverrides } from '../../dev/emulator/config';
+import { type RunningZap, startZap } from '../../dev/zap/setup';
 import App from '../../index';
-import { type RunningZap, startZap } from '../../scripts/zap/setup';
 
 export const useZap = (overrides: EmulatorOverrides = {}) => {
   let zap: RunningZap | undefined;

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import App from '../../index';
-import { completedTaskSample, TaskOutput } from '../../lib/task-output';
+import { TaskOutput } from '../../lib/steps/task-output';
+import { completedTaskSample } from '../../lib/steps/task-samples';
 import findTask, { MAX_LIST_REQUESTS, TASKS_PER_PAGE } from '../../searches/find_task';
 import { API, apiKeyAuth, appTester, failureOf, taskFixture, useNock } from '../support/app';
 

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { MODELS } from '../../lib/contract';
+import { MODELS } from '../../lib/api/contract';
 import listModels from '../../triggers/list_models';
 import { API, apiKeyAuth, appTester, useNock } from '../support/app';
 

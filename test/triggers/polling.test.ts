@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import App from '../../index';
-import { TaskOutput } from '../../lib/task-output';
+import { TaskOutput } from '../../lib/steps/task-output';
 import { API, apiKeyAuth, taskFixture, useNock } from '../support/app';
 
 useNock();

@@ -1,0 +1,205 @@
+/**
+ * Tasks and their life: queued, then running, then completed, failed or
+ * needs_input on their own after the configured delays. Results depend only
+ * on the task's input, so a given task always ends the same way.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { CreateTaskBody, TaskStatus, WebhookEvent } from '../../lib/api/contract';
+import type { EmulatorOptions } from './config';
+
+export type TaskRequest = z.output<typeof CreateTaskBody>;
+
+/** The task object exactly as `GET /tasks/{task_id}` answers it. */
+export interface TaskRecord {
+  task_id: string;
+  run_id: string;
+  status: z.infer<typeof TaskStatus>;
+  title: string;
+  description: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  runtime_seconds: number | null;
+  result_summary: string | null;
+  error: string | null;
+  model: string;
+}
+
+export interface StoredTask {
+  ownerId: string;
+  request: TaskRequest;
+  record: TaskRecord;
+}
+
+/** The answer to `POST /tasks`. */
+export type CreatedAnswer = Pick<
+  TaskRecord,
+  'task_id' | 'run_id' | 'status' | 'title' | 'description' | 'created_at' | 'model'
+>;
+
+export type CreateOutcome =
+  | { kind: 'created'; answer: CreatedAnswer }
+  | { kind: 'replayed'; answer: CreatedAnswer & { _idempotent_replay: 'true' } }
+  | { kind: 'over_budget'; used: number; limit: number };
+
+export type CancelOutcome =
+  | { kind: 'cancelled' }
+  | { kind: 'not_found' }
+  | { kind: 'not_cancellable'; status: TaskRecord['status'] };
+
+export type TaskEventListener = (event: WebhookEvent, task: StoredTask) => void;
+
+interface IdempotentCreate {
+  answer: CreatedAnswer;
+  expiresAt: number;
+}
+
+const now = () => new Date().toISOString();
+const secondsBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 10) / 100;
+
+/** The same input always gives the same result text. */
+const resultOf = ({ agent_type, model, title, description }: TaskRequest): string => {
+  const fingerprint = createHash('sha256')
+    .update([agent_type, model, title, description].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  const words = description.split(/\s+/).filter(Boolean).length;
+  return `The ${agent_type} agent finished “${title}” with model ${model}: ${words} words of instructions handled (result ${fingerprint}).`;
+};
+
+export class TaskStore {
+  /** In creation order; lists read it backwards (newest first). */
+  private readonly tasks = new Map<string, StoredTask>();
+  private readonly idempotent = new Map<string, IdempotentCreate>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly options: Pick<EmulatorOptions, 'tasks' | 'taskBudget' | 'idempotencyTtlMs'>,
+    private readonly onEvent: TaskEventListener,
+  ) {}
+
+  /**
+   * Synchronous from the idempotency check to the insert, so that concurrent
+   * requests with one key can never both create a task.
+   */
+  create(ownerId: string, request: TaskRequest, idempotencyKey: string | undefined): CreateOutcome {
+    const scopedKey = idempotencyKey ? `${ownerId}\n${idempotencyKey}` : undefined;
+    const earlier = scopedKey ? this.idempotent.get(scopedKey) : undefined;
+    if (earlier && earlier.expiresAt > Date.now()) {
+      return { kind: 'replayed', answer: { ...earlier.answer, _idempotent_replay: 'true' } };
+    }
+    const used = this.usedThisMonth(ownerId);
+    const limit = this.options.taskBudget;
+    if (limit !== null && used >= limit) return { kind: 'over_budget', used, limit };
+
+    const record: TaskRecord = {
+      task_id: `tsk_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      run_id: `run_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      status: 'queued',
+      title: request.title,
+      description: request.description,
+      created_at: now(),
+      started_at: null,
+      completed_at: null,
+      runtime_seconds: null,
+      result_summary: null,
+      error: null,
+      model: request.model,
+    };
+    const task: StoredTask = { ownerId, request, record };
+    this.tasks.set(record.task_id, task);
+    const { task_id, run_id, status, title, description, created_at, model } = record;
+    const answer: CreatedAnswer = { task_id, run_id, status, title, description, created_at, model };
+    if (scopedKey) this.idempotent.set(scopedKey, { answer, expiresAt: Date.now() + this.options.idempotencyTtlMs });
+    this.onEvent('task_created', task);
+    this.schedule(task, this.options.tasks.startDelayMs, () => this.start(task));
+    return { kind: 'created', answer };
+  }
+
+  get(ownerId: string, taskId: string): StoredTask | undefined {
+    const task = this.tasks.get(taskId);
+    return task?.ownerId === ownerId ? task : undefined;
+  }
+
+  /** Newest first; lists never carry the model (a production quirk). */
+  list(ownerId: string, query: { status?: TaskRecord['status']; limit: number; offset: number }) {
+    const matching = [...this.tasks.values()]
+      .reverse()
+      .filter((task) => task.ownerId === ownerId && (!query.status || task.record.status === query.status));
+    return {
+      tasks: matching.slice(query.offset, query.offset + query.limit).map((task) => ({ ...task.record, model: null })),
+      total: matching.length,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  cancel(ownerId: string, taskId: string): CancelOutcome {
+    const task = this.get(ownerId, taskId);
+    if (!task) return { kind: 'not_found' };
+    const { status } = task.record;
+    if (status !== 'queued' && status !== 'running') return { kind: 'not_cancellable', status };
+    this.stopTimer(task);
+    this.finish(task, { status: 'cancelled' }, 'task_cancelled');
+    return { kind: 'cancelled' };
+  }
+
+  usedThisMonth(ownerId: string): number {
+    const month = now().slice(0, 7);
+    return [...this.tasks.values()].filter(
+      (task) => task.ownerId === ownerId && task.record.created_at.startsWith(month),
+    ).length;
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(task: StoredTask, delayMs: number, step: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(task.record.task_id);
+      step();
+    }, delayMs);
+    this.timers.set(task.record.task_id, timer);
+  }
+
+  private stopTimer(task: StoredTask): void {
+    clearTimeout(this.timers.get(task.record.task_id));
+    this.timers.delete(task.record.task_id);
+  }
+
+  private start(task: StoredTask): void {
+    task.record.status = 'running';
+    task.record.started_at = now();
+    this.onEvent('task_started', task);
+    this.schedule(task, this.options.tasks.runDelayMs, () => this.complete(task));
+  }
+
+  private complete(task: StoredTask): void {
+    const { description } = task.request;
+    const { failMarker, needsInputMarker } = this.options.tasks;
+    if (description.includes(needsInputMarker)) {
+      task.record.status = 'needs_input';
+      this.onEvent('task_needs_input', task);
+    } else if (description.includes(failMarker)) {
+      this.finish(
+        task,
+        { status: 'failed', error: `The agent stopped: the prompt contains ${failMarker}, which fails a task.` },
+        'task_failed',
+      );
+    } else {
+      this.finish(task, { status: 'completed', result_summary: resultOf(task.request) }, 'task_completed');
+    }
+  }
+
+  private finish(task: StoredTask, outcome: Partial<TaskRecord>, event: WebhookEvent): void {
+    const completedAt = now();
+    Object.assign(task.record, outcome, {
+      completed_at: completedAt,
+      runtime_seconds: task.record.started_at ? secondsBetween(task.record.started_at, completedAt) : null,
+    });
+    this.onEvent(event, task);
+  }
+}

@@ -1,0 +1,60 @@
+// Builds build/build.zip (and source.zip) offline.
+//
+// Zapier's runtime loads `index.js` at the zip's root, so the compiled dist/
+// becomes the root of a staging folder, beside package.json and only the
+// production dependencies (copied from node_modules: no network, no dev
+// dependencies in the zip). The installed CLI's own build routine then zips
+// it; its remote style check is skipped (`zapier-platform validate` without
+// --without-style runs it when online), the local schema validation is not.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+process.env.DISABLE_ZAPIER_ANALYTICS = '1';
+const project = process.cwd();
+const require = createRequire(import.meta.url);
+const cli = (file) => require(require.resolve(`zapier-platform-cli/src/utils/${file}`));
+
+execFileSync(process.execPath, ['dev/scripts/compile.mjs'], { stdio: 'inherit' });
+
+const stage = mkdtempSync(join(tmpdir(), 'codetether-zapier-'));
+try {
+  cpSync('dist', stage, { recursive: true });
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  // The staged app is its own compiled entry; no build hook runs inside it.
+  const { devDependencies, scripts, ...runtimePkg } = pkg;
+  writeFileSync(join(stage, 'package.json'), JSON.stringify({ ...runtimePkg, main: 'index.js' }, null, 2));
+  cpSync('.zapierapprc', join(stage, '.zapierapprc'));
+
+  const prodPaths = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.startsWith(join(project, 'node_modules')));
+  for (const path of prodPaths) {
+    const target = join(stage, relative(project, path));
+    mkdirSync(target, { recursive: true });
+    cpSync(path, target, {
+      recursive: true,
+      filter: (src) => !src.slice(path.length).includes('/node_modules/') || src === path,
+    });
+  }
+
+  process.chdir(stage);
+  const { buildAndOrUpload } = cli('build.js');
+  await buildAndOrUpload({ build: true }, { skipDepInstall: true, skipValidation: true, checkOutdated: false });
+  const errors = await cli('local.js').localAppCommand({ command: 'validate' }, stage, false);
+  if (errors.length) {
+    console.error('The app definition is not valid:', JSON.stringify(errors, null, 2));
+    process.exit(1);
+  }
+  process.chdir(project);
+  mkdirSync('build', { recursive: true });
+  renameSync(join(stage, 'build', 'build.zip'), join('build', 'build.zip'));
+  // The source zip is for Zapier's reviewers: the TypeScript project as git sees it.
+  await cli('build.js').makeSourceZip(project, join(project, 'build', 'source.zip'));
+  console.log(`build/build.zip: ${statSync('build/build.zip').size} bytes; definition valid.`);
+} finally {
+  process.chdir(project);
+  rmSync(stage, { recursive: true, force: true });
+}

@@ -1,0 +1,346 @@
+/**
+ * The steps of a whole Zap against the emulator, each as Zapier runs it and
+ * each checking that it did what a user expects: `npm start` runs them in
+ * order and test/e2e runs them one by one. A step that goes wrong throws an
+ * error that says what was expected.
+ */
+import { randomBytes } from 'node:crypto';
+import { TASK_STATUSES, WebhookList } from '../../lib/api/contract';
+import { messageOf } from '../../lib/api/errors';
+import type { TaskOutput } from '../../lib/steps/task-output';
+import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
+import type { TaskEventOutput } from '../../lib/webhooks/task-events';
+import { pkceChallenge } from '../emulator/oauth';
+import type { RunningEmulator } from '../emulator/server';
+import { deliveryBundle, type HookCatcher } from './hook-catcher';
+import type { AuthData, ZapierRuntime } from './runtime';
+
+/** Zapier's OAuth redirect URI for CLI apps (the emulator accepts it). */
+export const ZAPIER_REDIRECT_URI = 'https://zapier.com/dashboard/auth/oauth/return/App424242CLIAPI/';
+
+export interface Zap {
+  emulator: RunningEmulator;
+  catcher: HookCatcher;
+  /** The app built with API key authentication. */
+  apiKeyApp: ZapierRuntime;
+  /** The app built with OAuth2 authentication. */
+  oauthApp: ZapierRuntime;
+}
+
+/** What a step did, in one line for the log. */
+export interface Done {
+  summary: string;
+}
+
+export type Account = { id: string; email: string | null; name: string | null; host: string | null };
+export type Subscription = { trigger: string; targetUrl: string; subscribeData: { id: string; secret: string } };
+export type ModelChoice = { id: string; name: string };
+
+export const expectThat = (condition: unknown, expected: string): void => {
+  if (!condition) throw new Error(`Expected ${expected}.`);
+};
+
+/**
+ * What a user reads when a step fails: the app's message, without the
+ * "What happened:" trace the runtime appends for developers.
+ */
+export const userMessageOf = (error: unknown): string => messageOf(error).split('\nWhat happened:')[0] ?? '';
+
+/** The user-facing message of a step that failed, and the kind of error Zapier would see. */
+export const failureOf = async (step: Promise<unknown>): Promise<{ name: string; message: string }> => {
+  try {
+    await step;
+  } catch (error) {
+    return { name: error instanceof Error ? error.name : 'Error', message: userMessageOf(error) };
+  }
+  throw new Error('Expected the step to fail, but it succeeded.');
+};
+
+const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+// ---------------------------------------------------------------- connecting
+
+/** Zapier tests a new connection, then labels it with what the test returned. */
+const testAndLabel = async (app: ZapierRuntime, authData: AuthData) => {
+  const account = (await app.run<Account>('authentication.test', { authData })).results;
+  const label = (await app.run<string>('authentication.connectionLabel', { authData, inputData: account })).results;
+  return { account, label };
+};
+
+export const connectWithApiKey = async (zap: Zap): Promise<Done & { authData: AuthData; label: string }> => {
+  const [user] = zap.emulator.options.users;
+  const authData: AuthData = {
+    api_key: user?.apiKey ?? '',
+    base_url: zap.emulator.url,
+    webhook_secret: zap.emulator.options.taskWebhookSecret ?? '',
+  };
+  const { account, label } = await testAndLabel(zap.apiKeyApp, authData);
+  const host = new URL(zap.emulator.url).host;
+  expectThat(account.id === user?.id, `the connection to belong to ${user?.id}, not ${account.id}`);
+  expectThat(
+    label === `${user?.first_name} ${user?.last_name} (${user?.email}) @ ${host}`,
+    `the label to name the user and the instance, not “${label}”`,
+  );
+  return { authData, label, summary: `test and label: “${label}”` };
+};
+
+/**
+ * The authorization code flow as Zapier drives it: the app's authorize URL,
+ * to which Zapier adds its PKCE challenge; the user's approval (the
+ * emulator approves at once); the code exchanged for tokens.
+ */
+export const authorizeWithOAuth = async (zap: Zap): Promise<Done & { authData: AuthData; code: string }> => {
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(8).toString('hex');
+  const inputData = { base_url: zap.emulator.url, state, redirect_uri: ZAPIER_REDIRECT_URI };
+  const authorizeUrl = new URL(
+    (await zap.oauthApp.run<string>('authentication.oauth2Config.authorizeUrl', { inputData })).results,
+  );
+  authorizeUrl.searchParams.set('code_challenge', pkceChallenge(verifier));
+  authorizeUrl.searchParams.set('code_challenge_method', 'S256');
+
+  const approval = await fetch(authorizeUrl, { redirect: 'manual' });
+  const back = new URL(approval.headers.get('location') ?? '', ZAPIER_REDIRECT_URI);
+  const code = back.searchParams.get('code');
+  expectThat(approval.status === 302 && code, `a redirect with a code, not HTTP ${approval.status} ${back.search}`);
+  expectThat(back.searchParams.get('state') === state, 'the redirect to carry the state Zapier sent');
+
+  const tokens = (
+    await zap.oauthApp.run<AuthData>('authentication.oauth2Config.getAccessToken', {
+      inputData: { ...inputData, code, code_verifier: verifier },
+    })
+  ).results;
+  expectThat(tokens.access_token && tokens.refresh_token, 'an access token and a refresh token');
+  const authData = { ...tokens, webhook_secret: zap.emulator.options.taskWebhookSecret ?? '' };
+  const { label } = await testAndLabel(zap.oauthApp, authData);
+  return { authData, code: code ?? '', summary: `authorize (PKCE S256), token, test: “${label}”` };
+};
+
+/** Zapier refreshes when a request answers 401; the refresh token rotates. */
+export const refreshOAuth = async (zap: Zap, authData: AuthData): Promise<Done & { authData: AuthData }> => {
+  const refreshed = (await zap.oauthApp.run<AuthData>('authentication.oauth2Config.refreshAccessToken', { authData }))
+    .results;
+  expectThat(refreshed.access_token !== authData.access_token, 'a new access token');
+  expectThat(refreshed.refresh_token !== authData.refresh_token, 'the refresh token to rotate');
+  const renewed = { ...authData, ...refreshed };
+  const { account } = await testAndLabel(zap.oauthApp, renewed);
+  return { authData: renewed, summary: `refresh: new access token works for ${account.email}, refresh token rotated` };
+};
+
+// ---------------------------------------------------------------- dropdowns
+
+export const fillDropdowns = async (
+  zap: Zap,
+  authData: AuthData,
+): Promise<Done & { models: ModelChoice[]; tasks: TaskOutput[] }> => {
+  const models = (await zap.apiKeyApp.run<ModelChoice[]>('triggers.list_models.operation.perform', { authData }))
+    .results;
+  expectThat(
+    models.some((model) => model.id === 'claude-sonnet'),
+    'the Model dropdown to offer the server’s models',
+  );
+  const tasks = (
+    await zap.apiKeyApp.run<TaskOutput[]>('triggers.list_recent_tasks.operation.perform', {
+      authData,
+      meta: { page: 0 },
+    })
+  ).results;
+  expectThat(Array.isArray(tasks), 'the Task dropdown to list tasks');
+  return { models, tasks, summary: `Model: ${models.length} choices; Task: ${tasks.length} recent tasks` };
+};
+
+// ---------------------------------------------------------------- instant triggers
+
+export const subscribe = async (
+  zap: Zap,
+  authData: AuthData,
+  trigger: string,
+): Promise<Done & { subscription: Subscription }> => {
+  const targetUrl = zap.catcher.hookUrl(uniqueName(trigger));
+  const subscribeData = (
+    await zap.apiKeyApp.run<Subscription['subscribeData']>(`triggers.${trigger}.operation.performSubscribe`, {
+      authData,
+      targetUrl,
+    })
+  ).results;
+  expectThat(subscribeData.id && subscribeData.secret, `${trigger} to keep the subscription's id and secret`);
+  return {
+    subscription: { trigger, targetUrl, subscribeData },
+    summary: `${trigger} → ${new URL(targetUrl).pathname} (subscription ${subscribeData.id})`,
+  };
+};
+
+/** What Zapier does when a request reaches the hook URL: hands it to the trigger's perform. */
+export const receiveDelivery = async (
+  zap: Zap,
+  authData: AuthData,
+  subscription: Subscription,
+  taskId: string,
+  expectedStatus: TaskOutput['status'],
+): Promise<Done & { events: TaskEventOutput[] }> => {
+  const caught = await zap.catcher.waitFor(subscription.targetUrl, (request) => request.raw.includes(taskId));
+  expectThat(
+    caught.headers['x-codetether-signature'] === signatureOf(subscription.subscribeData.secret, caught.raw),
+    "the delivery to be signed over its raw body with the subscription's secret",
+  );
+  const events = (
+    await zap.apiKeyApp.run<TaskEventOutput[]>(`triggers.${subscription.trigger}.operation.perform`, {
+      authData,
+      subscribeData: subscription.subscribeData,
+      targetUrl: subscription.targetUrl,
+      ...deliveryBundle(caught),
+    })
+  ).results;
+  const [event] = events;
+  expectThat(
+    events.length === 1 && event?.task_id === taskId,
+    `${subscription.trigger} to accept the signed delivery for ${taskId}`,
+  );
+  expectThat(event?.status === expectedStatus, `a ${expectedStatus} task, not ${event?.status}`);
+  const outcome = event?.result_summary ?? event?.error ?? '';
+  return {
+    events,
+    summary: `${subscription.trigger}: signed over the raw body, accepted; ${event?.status}: “${outcome}”`,
+  };
+};
+
+export const unsubscribe = async (
+  zap: Zap,
+  authData: AuthData,
+  subscription: Subscription,
+): Promise<Done & { alreadyRemoved: boolean }> => {
+  const { already_removed: alreadyRemoved } = (
+    await zap.apiKeyApp.run<{ id: string | null; already_removed: boolean }>(
+      `triggers.${subscription.trigger}.operation.performUnsubscribe`,
+      { authData, subscribeData: subscription.subscribeData, targetUrl: subscription.targetUrl },
+    )
+  ).results;
+  return {
+    alreadyRemoved,
+    summary: `${subscription.trigger}: ${alreadyRemoved ? 'was already removed' : 'removed'}`,
+  };
+};
+
+// ---------------------------------------------------------------- actions and searches
+
+export const taskInput = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Summarise customer email from Dana Whitfield',
+  description: 'Summarise this customer email in three bullet points and suggest a reply: “Hi team, invoice #4821…”',
+  agent_type: 'general',
+  model: 'claude-sonnet',
+  ...overrides,
+});
+
+export const createTask = async (
+  zap: Zap,
+  authData: AuthData,
+  inputData: Record<string, unknown> = taskInput(),
+): Promise<Done & { task: TaskOutput & { idempotent_replay: boolean } }> => {
+  const task = (
+    await zap.apiKeyApp.run<TaskOutput & { idempotent_replay: boolean }>('creates.create_task.operation.perform', {
+      authData,
+      inputData,
+    })
+  ).results;
+  expectThat(task.status === 'queued' || task.idempotent_replay, `a queued task, not ${task.status}`);
+  return { task, summary: `${task.id} “${task.title}” is ${task.status}` };
+};
+
+export const findTask = async (
+  zap: Zap,
+  authData: AuthData,
+  inputData: Record<string, unknown>,
+  expectedId: string,
+): Promise<Done & { found: TaskOutput[] }> => {
+  const found = (await zap.apiKeyApp.run<TaskOutput[]>('searches.find_task.operation.perform', { authData, inputData }))
+    .results;
+  expectThat(found[0]?.id === expectedId, `Find Task to find ${expectedId} first`);
+  return { found, summary: `${expectedId} found by ${Object.keys(inputData).join(' and ')}: ${found[0]?.status}` };
+};
+
+/**
+ * Find or Create Task as Zapier runs a search-or-create: the search first,
+ * and the create only when the search found nothing.
+ */
+export const findOrCreateTask = async (
+  zap: Zap,
+  authData: AuthData,
+  input: { search: Record<string, unknown>; create: Record<string, unknown> },
+): Promise<Done & { task: TaskOutput; created: boolean }> => {
+  const found = (
+    await zap.apiKeyApp.run<TaskOutput[]>('searches.find_task.operation.perform', { authData, inputData: input.search })
+  ).results;
+  if (found[0]) return { task: found[0], created: false, summary: `found ${found[0].id}` };
+  const { task } = await createTask(zap, authData, input.create);
+  return { task, created: true, summary: `nothing found, created ${task.id}` };
+};
+
+/**
+ * Run Task and Wait for Result as Zapier runs it: perform with this run's
+ * callback URL, the pause (status CALLBACK), then performResume with the
+ * request that reached the callback URL.
+ */
+export const runTaskAndWait = async (
+  zap: Zap,
+  authData: AuthData,
+  inputData: Record<string, unknown> = taskInput({ title: 'Draft the weekly status update' }),
+): Promise<Done & { queued: TaskOutput; result: TaskOutput }> => {
+  const callbackUrl = zap.catcher.callbackUrl(uniqueName('run_task'));
+  const started = await zap.apiKeyApp.run<TaskOutput>(
+    'creates.run_task.operation.perform',
+    { authData, inputData },
+    { callbackUrl },
+  );
+  expectThat(started.status === 'CALLBACK', 'the step to wait for its callback URL');
+  const caught = await zap.catcher.waitFor(callbackUrl);
+  // Production signs Python's json.dumps of the payload, not the compact bytes it sends.
+  const signed =
+    caught.headers['x-codetether-signature'] ===
+    signatureOf(authData.webhook_secret ?? '', pythonJsonDumps(JSON.parse(caught.raw)));
+  expectThat(signed || !authData.webhook_secret, 'the callback to be signed the way production signs');
+  const result = (
+    await zap.apiKeyApp.run<TaskOutput>('creates.run_task.operation.performResume', {
+      authData,
+      inputData,
+      outputData: started.results,
+      ...deliveryBundle(caught),
+    })
+  ).results;
+  expectThat(result.task_id === started.results.task_id, 'the result of the task the step created');
+  expectThat(
+    (TASK_STATUSES as readonly string[]).includes(result.status) && result.status !== 'queued',
+    'a finished task',
+  );
+  return {
+    queued: started.results,
+    result,
+    summary:
+      `${result.id} paused until its callback came (${signed ? 'signed the Python json.dumps way, accepted' : 'unsigned'}); ` +
+      `${result.status}: “${result.result_summary ?? result.error}”`,
+  };
+};
+
+export const cancelTask = async (
+  zap: Zap,
+  authData: AuthData,
+  taskId: string,
+): Promise<Done & { cancelled: { id: string; status: string; message: string | null } }> => {
+  const cancelled = (
+    await zap.apiKeyApp.run<{ id: string; status: string; message: string | null }>(
+      'creates.cancel_task.operation.perform',
+      { authData, inputData: { task_id: taskId } },
+    )
+  ).results;
+  expectThat(cancelled.status === 'cancelled', `${taskId} to be cancelled`);
+  return { cancelled, summary: `${taskId} ${cancelled.status}: ${cancelled.message}` };
+};
+
+/** After every Zap is off, CodeTether must not keep sending anything anywhere. */
+export const noSubscriptionsLeft = async (zap: Zap, authData: AuthData): Promise<Done> => {
+  const answer = await fetch(`${zap.emulator.url}/v1/automation/webhooks`, {
+    headers: { Authorization: `Bearer ${authData.api_key}` },
+  });
+  const { webhooks } = WebhookList.parse(await answer.json());
+  expectThat(webhooks.length === 0, `no subscription left, not ${webhooks.map((hook) => hook.id).join(', ')}`);
+  return { summary: 'GET /webhooks lists none' };
+};

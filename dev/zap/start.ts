@@ -1,0 +1,135 @@
+/**
+ * `npm start`: a whole Zap, end to end, against the local CodeTether
+ * emulator. Builds the app the way Zapier gets it (compiled, loaded from its
+ * index.js by Zapier's runtime), then connects, fills dropdowns, subscribes
+ * instant triggers, creates, finds, runs, cancels and unsubscribes, printing
+ * each step with its timing. Exits 0 only when every step did what it
+ * should within the time budget; stops everything it started either way.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Done, Subscription } from './flows';
+import * as flows from './flows';
+import { type RunningZap, startZap } from './setup';
+
+const TIME_BUDGET_MS = 30_000;
+// npm runs scripts from the project's root.
+const project = process.cwd();
+const buildDir = join(project, '.tmp', `start-${process.pid}`);
+const FLAVOURS = ['api_key', 'oauth2'] as const;
+
+const elapsed = (since: number) => `${Math.round(performance.now() - since)} ms`;
+
+/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would, once per authentication flavour. */
+const buildApp = (): Done & { indexFiles: Record<(typeof FLAVOURS)[number], string> } => {
+  const indexFiles = Object.fromEntries(
+    FLAVOURS.map((flavour) => {
+      const out = join(buildDir, flavour);
+      execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', out], {
+        env: { ...process.env, CODETETHER_AUTH: flavour },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      return [flavour, resolve(out, 'index.js')];
+    }),
+  ) as Record<(typeof FLAVOURS)[number], string>;
+  return { indexFiles, summary: `api_key and oauth2 builds in ${relative(project, buildDir)}/` };
+};
+
+const main = async (): Promise<boolean> => {
+  const started = performance.now();
+  console.log('CodeTether for Zapier: a whole Zap against the local CodeTether emulator\n');
+  let zap: RunningZap | undefined;
+  let stepNumber = 0;
+  let failed = false;
+
+  const step = async <T extends Done>(title: string, run: () => Promise<T> | T): Promise<T> => {
+    stepNumber += 1;
+    const since = performance.now();
+    const number = String(stepNumber).padStart(2, ' ');
+    try {
+      const done = await run();
+      console.log(`  ✔ ${number}. ${title} (${elapsed(since)})\n        ${done.summary}`);
+      return done;
+    } catch (error) {
+      failed = true;
+      console.log(`  ✘ ${number}. ${title} (${elapsed(since)})\n        ${flows.userMessageOf(error)}`);
+      throw error;
+    }
+  };
+
+  try {
+    const { indexFiles } = await step('Build the app as Zapier runs it', buildApp);
+    const { running } = await step('Start the emulator and the hook catcher', async () => {
+      zap = await startZap({ apiKey: indexFiles.api_key, oauth2: indexFiles.oauth2 });
+      return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
+    });
+
+    const { authData } = await step('Connect with an API key', () => flows.connectWithApiKey(running));
+    const oauth = await step('Connect with OAuth2', () => flows.authorizeWithOAuth(running));
+    await step('Refresh the OAuth2 token', () => flows.refreshOAuth(running, oauth.authData));
+    await step('Fill the Model and Task dropdowns', () => flows.fillDropdowns(running, authData));
+
+    const subscriptions: Subscription[] = [];
+    for (const trigger of ['task_completed', 'task_failed']) {
+      const { subscription } = await step(`Turn on a Zap with ${trigger}`, () =>
+        flows.subscribe(running, authData, trigger),
+      );
+      subscriptions.push(subscription);
+    }
+    const [completedHook, failedHook] = subscriptions as [Subscription, Subscription];
+
+    const { task } = await step('Create Task', () =>
+      flows.createTask(running, authData, flows.taskInput({ idempotency_key: randomBytes(8).toString('hex') })),
+    );
+    await step('Receive the signed Task Completed delivery', () =>
+      flows.receiveDelivery(running, authData, completedHook, task.id, 'completed'),
+    );
+    const { task: failing } = await step('Create Task that fails', () =>
+      flows.createTask(
+        running,
+        authData,
+        flows.taskInput({ title: 'Reconcile the November invoices', description: 'Match every invoice [fail]' }),
+      ),
+    );
+    await step('Receive the signed Task Failed delivery', () =>
+      flows.receiveDelivery(running, authData, failedHook, failing.id, 'failed'),
+    );
+    await step('Find Task by ID', () => flows.findTask(running, authData, { task_id: task.id }, task.id));
+    await step('Find Task by title', () => flows.findTask(running, authData, { title: 'dana whitfield' }, task.id));
+    await step('Run Task and Wait for Result', () => flows.runTaskAndWait(running, authData));
+    const { task: toCancel } = await step('Create Task to cancel', () =>
+      flows.createTask(running, authData, flows.taskInput({ title: 'Translate the onboarding guide' })),
+    );
+    await step('Cancel Task', () => flows.cancelTask(running, authData, toCancel.id));
+    for (const subscription of subscriptions) {
+      await step(`Turn off the Zap with ${subscription.trigger}`, () =>
+        flows.unsubscribe(running, authData, subscription),
+      );
+    }
+    await step('Check that no subscription is left behind', () => flows.noSubscriptionsLeft(running, authData));
+  } catch {
+    // The failed step has printed why; what it started is stopped below.
+  } finally {
+    await zap?.stop();
+    rmSync(buildDir, { recursive: true, force: true });
+  }
+
+  const total = performance.now() - started;
+  const inTime = total < TIME_BUDGET_MS;
+  const outcome = failed ? `step ${stepNumber} failed` : `${stepNumber} steps did what they should`;
+  console.log(
+    `\n${!failed && inTime ? 'PASS' : 'FAIL'}: ${outcome} in ${(total / 1000).toFixed(1)} s` +
+      `${inTime ? '' : ` (over the ${TIME_BUDGET_MS / 1000} s budget)`}; emulator, hook catcher and build stopped.`,
+  );
+  return !failed && inTime;
+};
+
+main().then(
+  (passed) => process.exit(passed ? 0 : 1),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

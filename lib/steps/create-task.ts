@@ -1,0 +1,77 @@
+/**
+ * Creating a task from a step's input: its rules (the contract's `POST
+ * /tasks` body), the one request, and Create Task's output. Shared by Create
+ * Task, Run Task and Wait for Result, and Find or Create Task.
+ */
+import { createHash } from 'node:crypto';
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import type { z } from 'zod';
+import { callApi } from '../api/client';
+import { AgentType, CreatedTask, CreateTaskBody } from '../api/contract';
+import { lazySchema } from '../lazy-schema';
+import { type LabelledField, parseStepInput } from './step-input';
+import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
+import { taskSampleIn } from './task-samples';
+
+/**
+ * The contract's body rules, with three differences for input: agents default
+ * to `general`; the model is any name, because the live server may list more
+ * models than the contract and rejects an unknown one itself; a webhook must
+ * be a web address, not any URL scheme.
+ */
+const CreateTaskInput = lazySchema((zod) =>
+  CreateTaskBody.extend({
+    agent_type: AgentType.default('general'),
+    model: zod.string().max(100).default('default'),
+    webhook_url: zod.url({ protocol: /^https?$/ }).optional(),
+    idempotency_key: zod.string().optional(),
+  }),
+);
+
+export type TaskToCreate = { body: Omit<z.output<typeof CreateTaskInput>, 'idempotency_key'>; idempotencyKey?: string };
+
+/** The request a step's input asks for; a wrong field stops the step with a sentence, before any request. */
+export const taskToCreate = (
+  z: ZObject,
+  inputData: Record<string, unknown>,
+  fields: readonly LabelledField[],
+): TaskToCreate => {
+  const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput, inputData, fields);
+  return { body, idempotencyKey: idempotency_key };
+};
+
+const HEADER_SAFE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
+
+/**
+ * A mapped ID can hold anything; what cannot go into a header as it is
+ * (line breaks, non-ASCII, a very long value) is sent as its SHA-256,
+ * which is just as stable.
+ */
+export const idempotencyHeaderValue = (key: string): string =>
+  HEADER_SAFE.test(key) ? key : `sha256-${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+
+export type CreatedTaskAnswer = { task: TaskOutput; replayed: boolean };
+
+export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCreate): Promise<CreatedTaskAnswer> => {
+  const { data } = await callApi(z, bundle, {
+    method: 'POST',
+    path: ['tasks'],
+    body: request.body,
+    headers: request.idempotencyKey ? { 'Idempotency-Key': idempotencyHeaderValue(request.idempotencyKey) } : {},
+    schema: CreatedTask,
+    what: 'creating the task',
+  });
+  // A replay answers 200 with the original task and the string "true".
+  return { task: toTaskOutput(data), replayed: data._idempotent_replay === 'true' };
+};
+
+/** Create Task's output: the new task, and whether its key named a task that already existed. */
+export const CreatedTaskOutput = lazySchema((zod) => TaskOutput.extend({ idempotent_replay: zod.boolean() }));
+export type CreatedTaskOutput = z.infer<typeof CreatedTaskOutput>;
+
+export const createdTaskOutputFields = [
+  ...taskOutputFields,
+  { key: 'idempotent_replay', label: 'Idempotent Replay', type: 'boolean' },
+] as const;
+
+export const createdTaskSample: CreatedTaskOutput = { ...taskSampleIn('queued'), idempotent_replay: false };

@@ -1,0 +1,59 @@
+/**
+ * The task as every step outputs it: flat, with `id`, and the same keys
+ * whichever step or endpoint produced it, so a Zap can map it the same way.
+ */
+import type { z } from 'zod';
+import { type Task, TaskStatus } from '../api/contract';
+import { lazySchema } from '../lazy-schema';
+
+/** The shape of a task step's output; samples are checked against it. */
+export const TaskOutput = lazySchema((z) =>
+  z.object({
+    id: z.string().min(1),
+    task_id: z.string().min(1),
+    run_id: z.string().nullable(),
+    status: TaskStatus,
+    title: z.string(),
+    description: z.string().nullable(),
+    model: z.string().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+    started_at: z.iso.datetime({ offset: true }).nullable(),
+    completed_at: z.iso.datetime({ offset: true }).nullable(),
+    runtime_seconds: z.number().nullable(),
+    result_summary: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+);
+export type TaskOutput = z.infer<typeof TaskOutput>;
+
+export const toTaskOutput = (task: Task): TaskOutput => ({
+  id: task.task_id,
+  task_id: task.task_id,
+  run_id: task.run_id || null,
+  status: task.status,
+  title: task.title,
+  description: task.description ?? null,
+  model: task.model ?? null,
+  created_at: task.created_at,
+  started_at: task.started_at ?? null,
+  completed_at: task.completed_at ?? null,
+  runtime_seconds: task.runtime_seconds ?? null,
+  result_summary: task.result_summary ?? null,
+  error: task.error ?? null,
+});
+
+export const taskOutputFields = [
+  { key: 'id', label: 'ID', type: 'string' },
+  { key: 'task_id', label: 'Task ID', type: 'string' },
+  { key: 'run_id', label: 'Run ID', type: 'string' },
+  { key: 'status', label: 'Status', type: 'string' },
+  { key: 'title', label: 'Title', type: 'string' },
+  { key: 'description', label: 'Prompt', type: 'string' },
+  { key: 'model', label: 'Model', type: 'string' },
+  { key: 'created_at', label: 'Created At', type: 'datetime' },
+  { key: 'started_at', label: 'Started At', type: 'datetime' },
+  { key: 'completed_at', label: 'Completed At', type: 'datetime' },
+  { key: 'runtime_seconds', label: 'Runtime (Seconds)', type: 'number' },
+  { key: 'result_summary', label: 'Result', type: 'string' },
+  { key: 'error', label: 'Error', type: 'string' },
+] as const;

@@ -1,0 +1,79 @@
+/**
+ * The one REST-hook mechanism behind every instant task trigger: a trigger
+ * names its event, and this factory builds subscribing, unsubscribing,
+ * reading signed deliveries and listing samples for it (API-CONTRACT.md,
+ * part 2).
+ */
+import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import { callApi } from '../api/client';
+import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
+import { listLimit, listTasks } from '../api/task-list';
+import { lazySchema } from '../lazy-schema';
+import { readDelivery } from './deliveries';
+import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
+import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
+
+/** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
+const DeliveryEnvelope = lazySchema((z) => Delivery.extend({ task: z.unknown().optional() }));
+
+const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task> =>
+  (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task of the event' })).data;
+
+/**
+ * A delivery that fails its checks yields nothing and a warning: throwing
+ * would count as an error against the user's Zap, for a request anyone can send.
+ */
+const receive =
+  (event: InstantEvent) =>
+  async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
+    const secret = StoredSubscription.partial().safeParse(bundle.subscribeData).data?.secret;
+    const reading = readDelivery(bundle, secret);
+    if ('rejected' in reading) {
+      z.console.warn(`Ignored a CodeTether webhook delivery: ${reading.rejected}.`);
+      return [];
+    }
+    const outputs: TaskEventOutput[] = [];
+    for (const item of reading.events) {
+      const parsed = DeliveryEnvelope.safeParse(item);
+      if (!parsed.success) {
+        const field = parsed.error.issues[0]?.path.join('.') || 'body';
+        z.console.warn(`Ignored an event that is not a CodeTether task event: its field “${field}” is not valid.`);
+        continue;
+      }
+      const { task: embedded, ...delivery } = parsed.data;
+      if (normaliseEventName(delivery.event) !== event) continue;
+      const task = Task.safeParse(embedded).data ?? (await fetchTask(z, bundle, delivery.task_id));
+      outputs.push(toEventOutput(task, event, delivery));
+    }
+    return outputs;
+  };
+
+/** Recent tasks in the event's status, shaped exactly like deliveries, for the Zap editor's samples. */
+const listRecent =
+  (event: InstantEvent) =>
+  async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
+    const { tasks } = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: listLimit(bundle) });
+    return tasks.map((task) => toEventOutput(task, event));
+  };
+
+/** An instant trigger for one task event; the trigger's file supplies its key and words. */
+export const instantTaskTrigger = <const Key extends string>(trigger: {
+  key: Key;
+  event: InstantEvent;
+  label: string;
+  description: string;
+}) =>
+  defineTrigger({
+    key: trigger.key,
+    noun: 'Task',
+    display: { label: trigger.label, description: trigger.description },
+    operation: {
+      type: 'hook',
+      performSubscribe: subscribe(trigger.event),
+      performUnsubscribe: unsubscribe,
+      perform: receive(trigger.event),
+      performList: listRecent(trigger.event),
+      outputFields: [...taskEventOutputFields],
+      sample: taskEventSample(trigger.event),
+    },
+  });

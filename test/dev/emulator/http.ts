@@ -1,0 +1,122 @@
+/**
+ * Test helpers: an emulator per test file on a free loopback port, plain
+ * HTTP calls to it, and a receiver that records what webhooks deliver.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_USER, type EmulatorOverrides } from '../../../dev/emulator/config';
+import { type RunningEmulator, startEmulator } from '../../../dev/emulator/server';
+
+export const API_KEY = DEMO_USER.apiKey;
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field in each test
+  body: any;
+  text: string;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  /** Sent as is, instead of `body` as JSON. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export type Call = (method: string, path: string, options?: CallOptions) => Promise<Answer>;
+
+export const callerFor =
+  (baseUrl: () => string): Call =>
+  async (method, path, { token = API_KEY, body, rawBody, headers = {} } = {}) => {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined || rawBody !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+
+/** One emulator for the whole test file, stopped after it. */
+export const useEmulator = (overrides: EmulatorOverrides = {}) => {
+  let emulator: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(overrides);
+  });
+  afterAll(async () => emulator?.close());
+  const running = (): RunningEmulator => {
+    if (!emulator) throw new Error('The emulator has not started.');
+    return emulator;
+  };
+  return { emulator: running, call: callerFor(() => running().url) };
+};
+
+export const task = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Summarise the Q3 sales call',
+  description: 'Summarise the attached transcript in five bullet points.',
+  ...overrides,
+});
+
+/** Polls until `check` returns something, or fails after `timeoutMs`. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Nothing happened within ${timeoutMs} ms.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+export interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  raw: string;
+  // biome-ignore lint/suspicious/noExplicitAny: checked field by field in each test
+  body: any;
+  at: number;
+}
+
+/**
+ * A webhook receiver on a free loopback port. `answer` picks the status for
+ * each request (200 unless told otherwise).
+ */
+export const startReceiver = async (answer: (request: Received, index: number) => number = () => 200) => {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const entry = { path: request.url ?? '/', headers: request.headers, raw, body: JSON.parse(raw), at: Date.now() };
+      received.push(entry);
+      response.writeHead(answer(entry, received.length - 1)).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

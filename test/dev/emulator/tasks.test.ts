@@ -1,0 +1,242 @@
+import { CancelledTask, CreatedTask, ErrorBody, MODELS, Task, TaskList, UserMe } from '../../../lib/api/contract';
+import { type Answer, API_KEY, eventually, task, useEmulator } from './http';
+
+const OTHER_KEY = 'ct_emulator_other_user_key';
+const { call } = useEmulator({
+  // Long enough running for a poll every 20 ms to see it.
+  tasks: { startDelayMs: 30, runDelayMs: 150 },
+  // Polling task states would soon use up production's 60 a minute; the limit has its own tests.
+  rateLimit: { limit: 100_000 },
+  users: [
+    { id: 'usr_ada', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', apiKey: API_KEY },
+    { id: 'usr_bob', email: 'bob@example.com', first_name: 'Bob', last_name: 'Byte', apiKey: OTHER_KEY },
+  ],
+});
+
+const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  call('POST', '/v1/automation/tasks', { body, headers });
+const fetchTask = (id: string) => call('GET', `/v1/automation/tasks/${id}`);
+const settledTask = (id: string) =>
+  eventually(async () => {
+    const { body } = await fetchTask(id);
+    return ['queued', 'running'].includes(body.status) ? undefined : Task.parse(body);
+  });
+
+describe('the emulated API root', () => {
+  it('describes the API without authentication, with every model production accepts', async () => {
+    const { status, body } = await call('GET', '/v1/automation', { token: null });
+    expect(status).toBe(200);
+    expect(body.models).toEqual([...MODELS]);
+    expect(body.agent_types).toEqual(['build', 'plan', 'general', 'explore']);
+  });
+
+  it('answers the same on the trailing-slash path', async () => {
+    expect((await call('GET', '/v1/automation/', { token: null })).status).toBe(200);
+  });
+});
+
+describe('who is calling', () => {
+  it('refuses a ct_ key at /me, as production does, and accepts it at /v1/users/me', async () => {
+    const me = await call('GET', '/v1/automation/me');
+    expect(me.status).toBe(401);
+    expect(me.body).toEqual({ detail: 'Authentication required' });
+    const user = await call('GET', '/v1/users/me');
+    expect(user.status).toBe(200);
+    expect(UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
+  });
+
+  it.each([
+    ['no token', null],
+    ['an unknown key', 'ct_not_a_real_key'],
+    ['an unknown OAuth token', 'oat_unknown'],
+  ])('answers 401 with FastAPI’s body for %s', async (_case, token) => {
+    const answer = await call('GET', '/v1/automation/tasks', { token });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ detail: 'Authentication required' });
+  });
+});
+
+describe('a task’s life', () => {
+  it('is created queued, then runs and completes on its own with its result', async () => {
+    const created = await create(task({ model: 'claude-sonnet' }));
+    expect(created.status).toBe(201);
+    expect(CreatedTask.parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
+
+    const running = await eventually(async () => {
+      const { body } = await fetchTask(created.body.task_id);
+      return body.status === 'running' ? body : undefined;
+    });
+    expect(running.started_at).toEqual(expect.any(String));
+
+    const done = await settledTask(created.body.task_id);
+    expect(done).toMatchObject({ status: 'completed', error: null, model: 'claude-sonnet' });
+    expect(done.result_summary).toContain('Summarise the Q3 sales call');
+    expect(done.runtime_seconds).toBeGreaterThan(0);
+  });
+
+  it('gives the same result to the same task every time', async () => {
+    const first = await create(task({ title: 'Same input' }));
+    const second = await create(task({ title: 'Same input' }));
+    const [a, b] = await Promise.all([settledTask(first.body.task_id), settledTask(second.body.task_id)]);
+    expect(a.task_id).not.toBe(b.task_id);
+    expect(a.result_summary).toBe(b.result_summary);
+  });
+
+  it('fails a task whose description carries the fail marker', async () => {
+    const created = await create(task({ description: 'Please do this and then [fail] on purpose.' }));
+    const done = await settledTask(created.body.task_id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/\[fail\]/);
+    expect(done.result_summary).toBeNull();
+  });
+
+  it('stops in needs_input when the description carries the input marker', async () => {
+    const created = await create(task({ description: 'Ask me first [needs-input] before anything.' }));
+    const done = await settledTask(created.body.task_id);
+    expect(done.status).toBe('needs_input');
+    expect(done.completed_at).toBeNull();
+  });
+});
+
+describe('listing tasks', () => {
+  it('lists newest first, without the model, filtered by status and paged', async () => {
+    const ids: string[] = [];
+    for (const title of ['List one', 'List two', 'List three']) ids.push((await create(task({ title }))).body.task_id);
+    const page = await call('GET', '/v1/automation/tasks?limit=2&offset=0&status=queued');
+    expect(page.status).toBe(200);
+    const list = TaskList.parse(page.body);
+    expect(list.tasks.map((item) => item.task_id)).toEqual([ids[2], ids[1]]);
+    expect(list.tasks.every((item) => item.model === null)).toBe(true);
+    expect(list).toMatchObject({ limit: 2, offset: 0 });
+    expect(list.total).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers 422 with the query parameter’s location for a bad status or limit', async () => {
+    const answer = await call('GET', '/v1/automation/tasks?status=done&limit=0');
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail.map((issue: { loc: string[] }) => issue.loc)).toEqual([
+      ['query', 'status'],
+      ['query', 'limit'],
+    ]);
+  });
+});
+
+describe('another user’s tasks', () => {
+  it('are not found, neither to read nor to cancel', async () => {
+    const created = await create(task());
+    const asBob = { token: OTHER_KEY };
+    expect((await call('GET', `/v1/automation/tasks/${created.body.task_id}`, asBob)).status).toBe(404);
+    expect((await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`, asBob)).status).toBe(404);
+    const bobsList = await call('GET', '/v1/automation/tasks', asBob);
+    expect(bobsList.body.total).toBe(0);
+  });
+});
+
+describe('cancelling', () => {
+  it('cancels a queued task, which then never runs', async () => {
+    const created = await create(task());
+    const cancelled = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
+    expect(cancelled.status).toBe(200);
+    expect(CancelledTask.parse(cancelled.body)).toMatchObject({ task_id: created.body.task_id, status: 'cancelled' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await fetchTask(created.body.task_id)).body.status).toBe('cancelled');
+  });
+
+  it('answers 409 with the conflict body for a finished task', async () => {
+    const created = await create(task());
+    await settledTask(created.body.task_id);
+    const answer = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toEqual({
+      detail: { error: 'conflict', message: 'Task is already completed and cannot be cancelled' },
+    });
+  });
+
+  it('answers 404 with the not_found body for an unknown task', async () => {
+    const answer = await call('DELETE', '/v1/automation/tasks/tsk_missing');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ detail: { error: 'not_found', message: 'Task not found' } });
+  });
+});
+
+describe('idempotency', () => {
+  it('replays a repeated key with 200, the original body and "_idempotent_replay": "true"', async () => {
+    const headers = { 'Idempotency-Key': 'replay-once' };
+    const first = await create(task({ title: 'Once' }), headers);
+    const again = await create(task({ title: 'Once' }), headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...first.body, _idempotent_replay: 'true' });
+    expect(first.body).not.toHaveProperty('_idempotent_replay');
+  });
+
+  it('creates exactly one task for 50 simultaneous creates with one key', async () => {
+    const headers = { 'Idempotency-Key': 'fifty-at-once' };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => create(task({ title: 'Fifty at once' }), headers)),
+    );
+    const statuses = answers.map((answer: Answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(49);
+    expect(new Set(answers.map((answer) => answer.body.task_id)).size).toBe(1);
+  });
+
+  it('keeps keys apart between users', async () => {
+    const headers = { 'Idempotency-Key': 'shared-key' };
+    const ada = await create(task(), headers);
+    const bob = await call('POST', '/v1/automation/tasks', { token: OTHER_KEY, body: task(), headers });
+    expect([ada.status, bob.status]).toEqual([201, 201]);
+    expect(bob.body.task_id).not.toBe(ada.body.task_id);
+  });
+});
+
+describe('bad requests', () => {
+  const issues = (answer: Answer) =>
+    (ErrorBody.parse(answer.body).detail as { loc: unknown[]; msg: string }[]).map(({ loc, msg }) => ({ loc, msg }));
+
+  it('lists every invalid field the way FastAPI does', async () => {
+    const answer = await create({ title: '', description: 'short', agent_type: 'robot', priority: 101 });
+    expect(answer.status).toBe(422);
+    expect(issues(answer)).toEqual([
+      { loc: ['body', 'title'], msg: 'ensure this value has at least 1 characters' },
+      { loc: ['body', 'description'], msg: 'ensure this value has at least 10 characters' },
+      { loc: ['body', 'agent_type'], msg: expect.stringMatching(/^value is not a valid enumeration member/) },
+      { loc: ['body', 'priority'], msg: 'ensure this value is less than or equal to 100' },
+    ]);
+  });
+
+  it('words wrong types the way pydantic does', async () => {
+    const answer = await create(task({ title: 42, priority: 'high' }));
+    expect(issues(answer)).toEqual([
+      { loc: ['body', 'title'], msg: 'str type expected' },
+      { loc: ['body', 'priority'], msg: 'value is not a valid integer' },
+    ]);
+  });
+
+  it('says a required field is missing', async () => {
+    const answer = await create({ title: 'No prompt' });
+    expect(issues(answer)).toEqual([{ loc: ['body', 'description'], msg: 'field required' }]);
+  });
+
+  it('answers 422 to malformed JSON and keeps serving', async () => {
+    const answer = await call('POST', '/v1/automation/tasks', { rawBody: '{"title": "unterminated' });
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail[0].type).toBe('value_error.jsondecode');
+    expect((await create(task())).status).toBe(201);
+  });
+
+  it('answers 413 to a body over the limit', async () => {
+    const answer = await call('POST', '/v1/automation/tasks', { rawBody: `"${'x'.repeat(2 * 1024 * 1024)}"` });
+    expect(answer.status).toBe(413);
+    expect(answer.body.detail).toMatch(/larger than/);
+  });
+
+  it('answers 404 to an unknown path and 405 to a wrong method', async () => {
+    const unknown = await call('GET', '/v1/tasks');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ detail: 'Not Found' });
+    const wrongMethod = await call('PUT', '/v1/automation/tasks');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toContain('POST');
+  });
+});

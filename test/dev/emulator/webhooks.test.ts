@@ -1,0 +1,215 @@
+import { Delivery, WebhookList, WebhookSubscription } from '../../../lib/api/contract';
+import { pythonJsonDumps, signatureOf, verifyDelivery } from '../../../lib/webhooks/signature';
+import { eventually, type Received, startReceiver, task, useEmulator } from './http';
+
+const { call, emulator } = useEmulator({
+  tasks: { startDelayMs: 20, runDelayMs: 40 },
+  deliveries: { firstRetryDelayMs: 40 },
+  rateLimit: { limit: 100_000 },
+});
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+const receivers: Receiver[] = [];
+const receiver = async (answer?: (request: Received, index: number) => number) => {
+  const started = await startReceiver(answer);
+  receivers.push(started);
+  return started;
+};
+// Each test starts with no subscription, so no earlier one delivers (or retries) into it.
+afterEach(async () => {
+  const { webhooks } = WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
+  await Promise.all(webhooks.map((hook) => call('DELETE', `/v1/automation/webhooks/${hook.id}`)));
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((started) => started.close()));
+});
+
+const subscribe = async (url: string, events: string[]) => {
+  const answer = await call('POST', '/v1/automation/webhooks', { body: { url, events } });
+  expect(answer.status).toBe(201);
+  return WebhookSubscription.parse(answer.body);
+};
+const createTask = async (overrides: Record<string, unknown> = {}) =>
+  (await call('POST', '/v1/automation/tasks', { body: task(overrides) })).body.task_id as string;
+const eventsOf = (received: Received[], taskId: string) =>
+  received.filter((entry) => entry.body.task_id === taskId).map((entry) => entry.body.event);
+
+describe('webhook subscriptions', () => {
+  it('shows the secret once, at creation, and lists subscriptions without it', async () => {
+    const subscription = await subscribe('http://127.0.0.1:9/hook', ['task_completed']);
+    expect(subscription.secret).toMatch(/^whsec_/);
+    const list = await call('GET', '/v1/automation/webhooks');
+    const listed = WebhookList.parse(list.body).webhooks.find((hook) => hook.id === subscription.id);
+    expect(listed).toEqual({
+      id: subscription.id,
+      url: 'http://127.0.0.1:9/hook',
+      events: ['task_completed'],
+      created_at: subscription.created_at,
+    });
+    expect(list.text).not.toContain(subscription.secret);
+  });
+
+  it('gives every subscription its own secret, even for the same URL', async () => {
+    const a = await subscribe('http://127.0.0.1:9/same', ['task_failed']);
+    const b = await subscribe('http://127.0.0.1:9/same', ['task_failed']);
+    expect(a.secret).not.toBe(b.secret);
+  });
+
+  it('deletes with 204, then answers 404', async () => {
+    const subscription = await subscribe('http://127.0.0.1:9/gone', ['task_started']);
+    expect((await call('DELETE', `/v1/automation/webhooks/${subscription.id}`)).status).toBe(204);
+    const again = await call('DELETE', `/v1/automation/webhooks/${subscription.id}`);
+    expect(again.status).toBe(404);
+    expect(again.body).toEqual({ detail: { error: 'not_found', message: 'Webhook not found' } });
+  });
+
+  it('refuses an unknown event with a 422 that names it', async () => {
+    const answer = await call('POST', '/v1/automation/webhooks', {
+      body: { url: 'https://hooks.zapier.com/x', events: ['task_exploded'] },
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail[0].loc).toEqual(['body', 'events', 0]);
+  });
+});
+
+describe('subscription deliveries', () => {
+  it('deliver each subscribed event with the full task, signed over the raw body with the subscription’s secret', async () => {
+    const hook = await receiver();
+    const subscription = await subscribe(`${hook.url}/all`, ['task_created', 'task_started', 'task_completed']);
+    const taskId = await createTask();
+    const received = await eventually(async () => {
+      const mine = hook.received.filter((entry) => entry.body.task_id === taskId);
+      return mine.length === 3 ? mine : undefined;
+    });
+    expect(received.map((entry) => entry.body.event)).toEqual(['task_created', 'task_started', 'task_completed']);
+
+    const completed = received[2]!;
+    const delivery = Delivery.parse(completed.body);
+    expect(delivery.task).toMatchObject({ task_id: taskId, status: 'completed', title: task().title });
+    expect(delivery.result).toBe(delivery.task?.result_summary);
+    expect(completed.headers['content-type']).toBe('application/json');
+    expect(completed.headers['x-codetether-event']).toBe('task_completed');
+    expect(completed.headers['x-codetether-delivery']).toBe(delivery.event_id);
+    expect(completed.headers['x-codetether-signature']).toBe(signatureOf(subscription.secret, completed.raw));
+    expect(Number(completed.headers['x-codetether-timestamp'])).toBeCloseTo(Date.now() / 1000, -1);
+  });
+
+  it('deliver only the events a subscription names', async () => {
+    const hook = await receiver();
+    await subscribe(`${hook.url}/failed-only`, ['task_failed']);
+    const completes = await createTask();
+    const fails = await createTask({ description: 'Break this one [fail] please.' });
+    await eventually(async () => (eventsOf(hook.received, fails).length ? true : undefined));
+    await emulator().deliveriesSettled();
+    expect(eventsOf(hook.received, fails)).toEqual(['task_failed']);
+    expect(eventsOf(hook.received, completes)).toEqual([]);
+  });
+
+  it('retry with exponential backoff while the receiver fails, keeping the event ID', async () => {
+    const hook = await receiver((_request, index) => (index < 2 ? 503 : 200));
+    await subscribe(`${hook.url}/flaky`, ['task_created']);
+    const taskId = await createTask();
+    await eventually(async () => (hook.received.length === 3 ? true : undefined));
+    const [first, second, third] = hook.received;
+    expect(new Set(hook.received.map((entry) => entry.body.event_id)).size).toBe(1);
+    expect(third!.body.task_id).toBe(taskId);
+    const firstWait = second!.at - first!.at;
+    const secondWait = third!.at - second!.at;
+    expect(firstWait).toBeGreaterThanOrEqual(35);
+    expect(secondWait).toBeGreaterThanOrEqual(75);
+  });
+
+  it('give up after five attempts', async () => {
+    const hook = await receiver(() => 500);
+    await subscribe(`${hook.url}/down`, ['task_created']);
+    await createTask();
+    await emulator().deliveriesSettled();
+    expect(hook.received).toHaveLength(5);
+    const attempts = emulator().deliveries.filter((attempt) => attempt.url === `${hook.url}/down`);
+    expect(attempts.map(({ attempt, status }) => [attempt, status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 500],
+      [4, 500],
+      [5, 500],
+    ]);
+  });
+
+  it('delete the subscription when the receiver answers 410 Gone', async () => {
+    const hook = await receiver(() => 410);
+    const subscription = await subscribe(`${hook.url}/zap-off`, ['task_created', 'task_started']);
+    await createTask();
+    await eventually(async () => (hook.received.length ? true : undefined));
+    await emulator().deliveriesSettled();
+    const list = WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
+    expect(list.webhooks.map((hook) => hook.id)).not.toContain(subscription.id);
+    await createTask();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(hook.received).toHaveLength(1);
+  });
+});
+
+describe('per-task webhook_url deliveries, as production sends them', () => {
+  it('send completed tasks once, without the task, signed over Python’s json.dumps but sent compact', async () => {
+    const hook = await receiver();
+    const taskId = await createTask({ webhook_url: `${hook.url}/callback`, title: 'Café ☕ report' });
+    await eventually(async () => (hook.received.length ? true : undefined));
+    await emulator().deliveriesSettled();
+    expect(hook.received).toHaveLength(1);
+    const [delivery] = hook.received;
+    expect(Object.keys(delivery!.body)).toEqual([
+      'event',
+      'run_id',
+      'task_id',
+      'status',
+      'result',
+      'error',
+      'timestamp',
+    ]);
+    expect(delivery!.body).toMatchObject({ event: 'task_completed', task_id: taskId, status: 'completed' });
+
+    const secret = emulator().options.taskWebhookSecret!;
+    const signature = delivery!.headers['x-codetether-signature'] as string;
+    expect(delivery!.raw).toBe(JSON.stringify(delivery!.body));
+    expect(signature).not.toBe(signatureOf(secret, delivery!.raw));
+    expect(signature).toBe(signatureOf(secret, pythonJsonDumps(delivery!.body)));
+    expect(
+      verifyDelivery({
+        secret,
+        signature,
+        rawBody: delivery!.raw,
+        parsedBody: delivery!.body,
+        timestamp: delivery!.headers['x-codetether-timestamp'] as string,
+      }),
+    ).toBe('valid');
+  });
+
+  it('send failed tasks, with the error', async () => {
+    const hook = await receiver();
+    await createTask({ webhook_url: `${hook.url}/callback`, description: 'This will [fail] for sure.' });
+    await eventually(async () => (hook.received.length ? true : undefined));
+    expect(hook.received[0]!.body).toMatchObject({ event: 'task_failed', status: 'failed', result: null });
+    expect(hook.received[0]!.body.error).toMatch(/\[fail\]/);
+  });
+
+  it('say nothing about a cancelled task', async () => {
+    const hook = await receiver();
+    const taskId = await createTask({ webhook_url: `${hook.url}/callback` });
+    expect((await call('DELETE', `/v1/automation/tasks/${taskId}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await emulator().deliveriesSettled();
+    expect(hook.received).toHaveLength(0);
+  });
+});
+
+describe('an emulator without a signing secret', () => {
+  const unsigned = useEmulator({ taskWebhookSecret: null, tasks: { startDelayMs: 10, runDelayMs: 10 } });
+
+  it('sends per-task deliveries unsigned, as production does then', async () => {
+    const hook = await receiver();
+    await unsigned.call('POST', '/v1/automation/tasks', { body: task({ webhook_url: `${hook.url}/plain` }) });
+    await eventually(async () => (hook.received.length ? true : undefined));
+    expect(hook.received[0]!.headers).not.toHaveProperty('x-codetether-signature');
+    expect(hook.received[0]!.headers).not.toHaveProperty('x-codetether-timestamp');
+  });
+});
