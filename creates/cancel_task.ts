@@ -1,9 +1,8 @@
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
-import type { z } from 'zod';
+import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
 import { messageOf, statusOf } from '../lib/api/errors';
-import { lazySchema } from '../lib/lazy-schema';
 import { parseStepInput } from '../lib/steps/step-input';
 import { taskPickerField } from '../lib/steps/task-fields';
 
@@ -17,17 +16,15 @@ const inputFields = [
   },
 ];
 
-const CancelTaskInput = lazySchema((zod) => zod.object({ task_id: zod.string() }));
+const CancelTaskInput = zod.object({ task_id: zod.string() });
 
-export const CancelTaskOutput = lazySchema((zod) =>
-  zod.object({
-    id: zod.string().min(1),
-    task_id: zod.string().min(1),
-    status: zod.literal('cancelled'),
-    message: zod.string().nullable(),
-  }),
-);
-export type CancelTaskOutput = z.infer<typeof CancelTaskOutput>;
+export const CancelTaskOutput = zod.object({
+  id: zod.string().check(zod.minLength(1)),
+  task_id: zod.string().check(zod.minLength(1)),
+  status: zod.literal('cancelled'),
+  message: zod.nullable(zod.string()),
+});
+export type CancelTaskOutput = zod.infer<typeof CancelTaskOutput>;
 
 /** Why CodeTether refused (409): the task's status, read from the task itself. */
 const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: unknown): Promise<string> => {

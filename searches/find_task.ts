@@ -1,9 +1,9 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
+import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
 import { statusOf } from '../lib/api/errors';
 import { listTasks } from '../lib/api/task-list';
-import { lazySchema } from '../lib/lazy-schema';
 import { parseStepInput } from '../lib/steps/step-input';
 import { taskPickerField } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
@@ -36,13 +36,17 @@ const inputFields = defineInputFields([
   },
 ]);
 
-const FindTaskInput = lazySchema((zod) =>
-  zod
-    .object({ task_id: zod.string().optional(), status: TaskStatus.optional(), title: zod.string().optional() })
-    .refine((input) => input.task_id || input.status || input.title, {
+const FindTaskInput = zod
+  .object({
+    task_id: zod.optional(zod.string()),
+    status: zod.optional(TaskStatus),
+    title: zod.optional(zod.string()),
+  })
+  .check(
+    zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
       message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
     }),
-);
+  );
 type Criteria = { status?: Task['status']; title?: string };
 
 const matches = (task: Task, { status, title }: Criteria): boolean =>

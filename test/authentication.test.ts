@@ -229,7 +229,7 @@ describe('OAuth2 authentication', () => {
       .reply(200, '<html><body>Please sign in</body></html>', { 'Content-Type': 'text/html' });
     const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c' } }));
     expect(failure.message).toBe(
-      'CodeTether sent an unexpected answer to signing in: the answer is not valid (Invalid input: expected object, received string). If this keeps happening, contact CodeTether support.',
+      'CodeTether sent an unexpected answer to signing in: the answer should be an object, not text. If this keeps happening, contact CodeTether support.',
     );
     expect(failure.message).not.toContain('<');
   });

@@ -5,8 +5,12 @@
  */
 import { createRoute, type Hook, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api/contract';
+import packageJson from '../../package.json';
+import type { Accounts, AuthEnv } from './accounts';
+import type { EmulatorOptions } from './config';
+import { budgetExceeded, conflict, fromZodError, type InputSource, notFound } from './fastapi-errors';
 import {
-  AGENT_TYPES,
   ApiInfo,
   AutomationMe,
   CancelledTask,
@@ -14,20 +18,13 @@ import {
   CreateTaskBody,
   CreateWebhookBody,
   ErrorBody,
-  MODELS,
-  OAUTH_SCOPES,
   Task,
   TaskList,
   TaskListQuery,
   UserMe,
-  WEBHOOK_EVENTS,
   WebhookList,
   WebhookSubscription,
-} from '../../lib/api/contract';
-import packageJson from '../../package.json';
-import type { Accounts, AuthEnv } from './accounts';
-import type { EmulatorOptions } from './config';
-import { budgetExceeded, conflict, fromZodError, type InputSource, notFound } from './fastapi-errors';
+} from './schemas';
 import type { TaskStore } from './tasks';
 import type { WebhookHub } from './webhooks';
 

@@ -5,13 +5,14 @@
 // validate, build and push, so the definition it uploads is the one the zip
 // runs. One file instead of thirty-odd halves the app's share of a cold start;
 // type-checking is `npm run typecheck`'s job.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const project = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { dependencies } = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(project, 'dist') } } });
 const out = resolve(values.out);
 const flavour = process.env.CODETETHER_AUTH || 'api_key';
@@ -26,7 +27,9 @@ await build({
   entryPoints: [join(project, 'index.ts')],
   outfile: join(out, 'index.js'),
   bundle: true,
-  packages: 'external',
+  // zod/mini is bundled, tree-shaken to the checks the app uses; the runtime
+  // dependencies (zapier-platform-core) stay requires, shipped in node_modules.
+  external: Object.keys(dependencies),
   platform: 'node',
   target: 'node22',
   format: 'cjs',

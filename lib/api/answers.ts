@@ -3,7 +3,7 @@
  * its shape. A mismatch names the field and what was wrong.
  */
 import type { ZObject } from 'zapier-platform-core';
-import type { z as zod } from 'zod';
+import type * as zod from 'zod/mini';
 
 /** JSON text parsed, or undefined when it is not JSON. */
 export const parseJson = (content: string): unknown => {
@@ -14,8 +14,39 @@ export const parseJson = (content: string): unknown => {
   }
 };
 
+/** What a JSON value is, in the words of a type check: "text", "a list", "null"… */
+const kindOf = (value: unknown): string => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `a ${typeof value}`;
+};
+
+const EXPECTED: Record<string, string> = {
+  string: 'text',
+  object: 'an object',
+  array: 'a list',
+  int: 'a whole number',
+};
+
+/** What is wrong with a value, without zod's locale (zod/mini carries none). */
+const problemOf = (issue: zod.core.$ZodIssue, value: unknown): string => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `should be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}, not ${kindOf(value)}`;
+    case 'invalid_value':
+      return `should be ${issue.values.map((allowed) => JSON.stringify(allowed)).join(' or ')}`;
+    case 'too_small':
+      return issue.origin === 'string' || issue.origin === 'array' ? 'is empty' : 'is out of range';
+    default:
+      return 'is not valid';
+  }
+};
+
 /** Parses an answer with its contract schema; a mismatch names the field and what was wrong. */
-export const parseAnswer = <S extends zod.ZodType>(
+export const parseAnswer = <S extends zod.ZodMiniType>(
   z: ZObject,
   schema: S,
   data: unknown,
@@ -28,7 +59,7 @@ export const parseAnswer = <S extends zod.ZodType>(
   const { path } = issue;
   const value = path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], data);
   const field = path.length ? `field “${path.join('.')}”` : 'the answer';
-  const problem = path.length && value === undefined ? 'is missing' : `is not valid (${issue.message})`;
+  const problem = path.length && value === undefined ? 'is missing' : problemOf(issue, value);
   throw new z.errors.Error(
     `CodeTether sent an unexpected answer to ${what}: ${field} ${problem}. If this keeps happening, contact CodeTether support.`,
     'unexpected_answer',

@@ -5,7 +5,7 @@
  * `translateErrorResponse`, which the app registers as afterResponse.
  */
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
-import type { z as zod } from 'zod';
+import type * as zod from 'zod/mini';
 import { parseAnswer, parseJson } from './answers';
 import { type BaseUrlError, parseBaseUrl } from './base-url';
 import { API_PREFIX } from './contract';
@@ -13,7 +13,7 @@ import { API_PREFIX } from './contract';
 type Method = 'GET' | 'POST' | 'DELETE';
 type Params = Record<string, string | number | undefined>;
 
-export interface ApiCall<S extends zod.ZodType> {
+export interface ApiCall<S extends zod.ZodMiniType> {
   method?: Method;
   /** Path segments below `/v1/automation`; each is percent-encoded. */
   path: readonly string[];
@@ -115,7 +115,7 @@ export const sendRequest = async (
   }
 };
 
-export const callApi = async <S extends zod.ZodType>(
+export const callApi = async <S extends zod.ZodMiniType>(
   z: ZObject,
   bundle: Bundle,
   call: ApiCall<S>,

@@ -4,10 +4,10 @@
  * samples are checked against. See ../shared/API-CONTRACT.md.
  *
  * Answers use loose objects so that fields the server adds later pass through.
- * Each schema is built on first use (see lazy-schema.ts).
+ * Written with zod/mini, which the build bundles and tree-shakes: a Zapier
+ * cold start loads only the few checks the app uses.
  */
-import type { z } from 'zod';
-import { lazySchema } from '../lazy-schema';
+import * as zod from 'zod/mini';
 
 export const DEFAULT_BASE_URL = 'https://api.codetether.io';
 export const API_PREFIX = ['v1', 'automation'] as const;
@@ -47,51 +47,49 @@ export const MODELS = [
   'grok-3',
 ] as const;
 
-export const TaskStatus = lazySchema((z) => z.enum(TASK_STATUSES));
-export const AgentType = lazySchema((z) => z.enum(AGENT_TYPES));
-export const Model = lazySchema((z) => z.enum(MODELS));
+export const TaskStatus = zod.enum(TASK_STATUSES);
+export const AgentType = zod.enum(AGENT_TYPES);
+export const Model = zod.enum(MODELS);
 
-const Timestamp = lazySchema((z) => z.string().min(1));
-const NullableTimestamp = lazySchema(() => Timestamp.nullish());
+const text = (min = 0, max?: number) =>
+  zod.string().check(zod.minLength(min), ...(max === undefined ? [] : [zod.maxLength(max)]));
+const Timestamp = text(1);
+const NullableTimestamp = zod.nullish(Timestamp);
 
 // ---------------------------------------------------------------- tasks
 
-export const Task = lazySchema((z) =>
-  z.looseObject({
-    task_id: z.string().min(1),
-    run_id: z.string().nullish(),
-    status: TaskStatus,
-    title: z.string(),
-    description: z.string().nullish(),
-    created_at: Timestamp,
-    started_at: NullableTimestamp,
-    completed_at: NullableTimestamp,
-    runtime_seconds: z.number().nullish(),
-    result_summary: z.string().nullish(),
-    error: z.string().nullish(),
-    // Always null in lists.
-    model: z.string().nullish(),
-  }),
-);
-export type Task = z.infer<typeof Task>;
+export const Task = zod.looseObject({
+  task_id: text(1),
+  run_id: zod.nullish(zod.string()),
+  status: TaskStatus,
+  title: zod.string(),
+  description: zod.nullish(zod.string()),
+  created_at: Timestamp,
+  started_at: NullableTimestamp,
+  completed_at: NullableTimestamp,
+  runtime_seconds: zod.nullish(zod.number()),
+  result_summary: zod.nullish(zod.string()),
+  error: zod.nullish(zod.string()),
+  // Always null in lists.
+  model: zod.nullish(zod.string()),
+});
+export type Task = zod.infer<typeof Task>;
 
-export const CreateTaskBody = lazySchema((z) =>
-  z.object({
-    title: z.string().min(1).max(200),
-    description: z.string().min(10).max(10000),
-    agent_type: AgentType.default('build'),
-    model: Model.default('default'),
-    codebase_id: z.string().min(1).default('global'),
-    priority: z.int().min(0).max(100).default(0),
-    webhook_url: z.url().optional(),
-    notify_email: z.email().optional(),
-  }),
-);
-export type CreateTaskBody = z.input<typeof CreateTaskBody>;
+export const CreateTaskBody = zod.object({
+  title: text(1, 200),
+  description: text(10, 10000),
+  agent_type: zod._default(AgentType, 'build'),
+  model: zod._default(Model, 'default'),
+  codebase_id: zod._default(text(1), 'global'),
+  priority: zod._default(zod.int().check(zod.minimum(0), zod.maximum(100)), 0),
+  webhook_url: zod.optional(zod.url()),
+  notify_email: zod.optional(zod.email()),
+});
+export type CreateTaskBody = zod.input<typeof CreateTaskBody>;
 
 /** `POST /tasks` answers the new task's first fields only. */
-export const CreatedTask = lazySchema((z) =>
-  Task.pick({
+export const CreatedTask = zod.extend(
+  zod.pick(Task, {
     task_id: true,
     run_id: true,
     status: true,
@@ -99,115 +97,106 @@ export const CreatedTask = lazySchema((z) =>
     description: true,
     created_at: true,
     model: true,
-  }).extend({
+  }),
+  {
     // Present, as the string "true", only on an idempotent replay (HTTP 200).
-    _idempotent_replay: z.string().optional(),
-  }),
+    _idempotent_replay: zod.optional(zod.string()),
+  },
 );
-export type CreatedTask = z.infer<typeof CreatedTask>;
+export type CreatedTask = zod.infer<typeof CreatedTask>;
 
-export const TaskListQuery = lazySchema((z) =>
-  z.object({
-    status: TaskStatus.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
-  }),
-);
+const queryInt = (min: number, max: number | undefined, fallback: number) =>
+  zod._default(
+    zod.pipe(zod.coerce.number(), zod.int().check(zod.minimum(min), ...(max === undefined ? [] : [zod.maximum(max)]))),
+    fallback,
+  );
 
-export const TaskList = lazySchema((z) =>
-  z.looseObject({
-    tasks: z.array(Task),
-    total: z.int().min(0),
-    limit: z.int(),
-    offset: z.int(),
-  }),
-);
-export type TaskList = z.infer<typeof TaskList>;
+export const TaskListQuery = zod.object({
+  status: zod.optional(TaskStatus),
+  limit: queryInt(1, 100, 50),
+  offset: queryInt(0, undefined, 0),
+});
 
-export const CancelledTask = lazySchema((z) =>
-  z.looseObject({
-    task_id: z.string().min(1),
-    status: z.literal('cancelled'),
-    message: z.string().nullish(),
-  }),
-);
-export type CancelledTask = z.infer<typeof CancelledTask>;
+export const TaskList = zod.looseObject({
+  tasks: zod.array(Task),
+  total: zod.int().check(zod.minimum(0)),
+  limit: zod.int(),
+  offset: zod.int(),
+});
+export type TaskList = zod.infer<typeof TaskList>;
+
+export const CancelledTask = zod.looseObject({
+  task_id: text(1),
+  status: zod.literal('cancelled'),
+  message: zod.nullish(zod.string()),
+});
+export type CancelledTask = zod.infer<typeof CancelledTask>;
 
 // ---------------------------------------------------------------- account
 
-export const ApiInfo = lazySchema((z) =>
-  z.looseObject({
-    name: z.string(),
-    version: z.string(),
-    models: z.array(z.string()).optional(),
-    agent_types: z.array(z.string()).optional(),
-  }),
-);
-export type ApiInfo = z.infer<typeof ApiInfo>;
+export const ApiInfo = zod.looseObject({
+  name: zod.string(),
+  version: zod.string(),
+  models: zod.optional(zod.array(zod.string())),
+  agent_types: zod.optional(zod.array(zod.string())),
+});
+export type ApiInfo = zod.infer<typeof ApiInfo>;
 
 /** `GET /v1/automation/me`: OAuth and SSO tokens only. */
-export const AutomationMe = lazySchema((z) =>
-  z.looseObject({
-    id: z.string().min(1),
-    email: z.string().nullish(),
-    name: z.string().nullish(),
-    authenticated: z.literal(true),
-  }),
-);
+export const AutomationMe = zod.looseObject({
+  id: text(1),
+  email: zod.nullish(zod.string()),
+  name: zod.nullish(zod.string()),
+  authenticated: zod.literal(true),
+});
 
 /** `GET /v1/users/me`: accepts `ct_` API keys. */
-export const UserMe = lazySchema((z) =>
-  z.looseObject({
-    id: z.string().min(1),
-    email: z.string().nullish(),
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    status: z.string().nullish(),
-    tasks_used_this_month: z.number().nullish(),
-    tasks_limit: z.number().nullish(),
-  }),
-);
+export const UserMe = zod.looseObject({
+  id: text(1),
+  email: zod.nullish(zod.string()),
+  first_name: zod.nullish(zod.string()),
+  last_name: zod.nullish(zod.string()),
+  status: zod.nullish(zod.string()),
+  tasks_used_this_month: zod.nullish(zod.number()),
+  tasks_limit: zod.nullish(zod.number()),
+});
 
 // ---------------------------------------------------------------- errors
 
-export const ValidationIssue = lazySchema((z) =>
-  z.looseObject({
-    loc: z.array(z.union([z.string(), z.number()])),
-    msg: z.string(),
-    type: z.string().optional(),
-  }),
-);
+export const ValidationIssue = zod.looseObject({
+  loc: zod.array(zod.union([zod.string(), zod.number()])),
+  msg: zod.string(),
+  type: zod.optional(zod.string()),
+});
 
-export const ErrorBody = lazySchema((z) =>
-  z.looseObject({
-    detail: z.union([z.string(), z.looseObject({ error: z.string(), message: z.string() }), z.array(ValidationIssue)]),
-    error_code: z.string().optional(),
-    upgrade_url: z.string().optional(),
-  }),
-);
-export type ErrorBody = z.infer<typeof ErrorBody>;
+export const ErrorBody = zod.looseObject({
+  detail: zod.union([
+    zod.string(),
+    zod.looseObject({ error: zod.string(), message: zod.string() }),
+    zod.array(ValidationIssue),
+  ]),
+  error_code: zod.optional(zod.string()),
+  upgrade_url: zod.optional(zod.string()),
+});
+export type ErrorBody = zod.infer<typeof ErrorBody>;
 
-export const OAuthErrorBody = lazySchema((z) =>
-  z.looseObject({
-    error: z.string(),
-    error_description: z.string().optional(),
-  }),
-);
+export const OAuthErrorBody = zod.looseObject({
+  error: zod.string(),
+  error_description: zod.optional(zod.string()),
+});
 
 // ---------------------------------------------------------------- OAuth2
 
 export const OAUTH_SCOPES = ['tasks:read', 'tasks:write'] as const;
 
-export const TokenAnswer = lazySchema((z) =>
-  z.looseObject({
-    access_token: z.string().min(1),
-    token_type: z.string().optional(),
-    expires_in: z.number().optional(),
-    refresh_token: z.string().min(1).optional(),
-    scope: z.string().optional(),
-  }),
-);
-export type TokenAnswer = z.infer<typeof TokenAnswer>;
+export const TokenAnswer = zod.looseObject({
+  access_token: text(1),
+  token_type: zod.optional(zod.string()),
+  expires_in: zod.optional(zod.number()),
+  refresh_token: zod.optional(text(1)),
+  scope: zod.optional(zod.string()),
+});
+export type TokenAnswer = zod.infer<typeof TokenAnswer>;
 
 // ---------------------------------------------------------------- webhooks (part 2)
 
@@ -219,53 +208,45 @@ export const WEBHOOK_EVENTS = [
   'task_failed',
   'task_cancelled',
 ] as const;
-export const WebhookEvent = lazySchema((z) => z.enum(WEBHOOK_EVENTS));
-export type WebhookEvent = z.infer<typeof WebhookEvent>;
+export const WebhookEvent = zod.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = zod.infer<typeof WebhookEvent>;
 
-export const CreateWebhookBody = lazySchema((z) =>
-  z.object({
-    url: z.url(),
-    events: z.array(WebhookEvent).min(1),
-    description: z.string().max(500).optional(),
-  }),
-);
+export const CreateWebhookBody = zod.object({
+  url: zod.url(),
+  events: zod.array(WebhookEvent).check(zod.minLength(1)),
+  description: zod.optional(text(0, 500)),
+});
 
-export const WebhookSubscription = lazySchema((z) =>
-  z.looseObject({
-    id: z.string().min(1),
-    url: z.string(),
-    events: z.array(z.string()),
-    secret: z.string().min(1),
-    created_at: Timestamp,
-  }),
-);
-export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
+export const WebhookSubscription = zod.looseObject({
+  id: text(1),
+  url: zod.string(),
+  events: zod.array(zod.string()),
+  secret: text(1),
+  created_at: Timestamp,
+});
+export type WebhookSubscription = zod.infer<typeof WebhookSubscription>;
 
-export const WebhookList = lazySchema((z) =>
-  z.looseObject({
-    webhooks: z.array(WebhookSubscription.omit({ secret: true })),
-  }),
-);
+export const WebhookList = zod.looseObject({
+  webhooks: zod.array(zod.omit(WebhookSubscription, { secret: true })),
+});
 
 /**
  * One delivery. Subscriptions (part 2) embed the full `task` and an
  * `event_id`; per-task `webhook_url` deliveries (part 1) carry neither.
  * Events may be written `task_completed` or `task.completed`.
  */
-export const Delivery = lazySchema((z) =>
-  z.looseObject({
-    event: z.string().min(1),
-    event_id: z.string().nullish(),
-    task_id: z.string().min(1),
-    run_id: z.string().nullish(),
-    status: z.string().nullish(),
-    result: z.string().nullish(),
-    error: z.string().nullish(),
-    timestamp: z.string().nullish(),
-    task: Task.nullish(),
-  }),
-);
-export type Delivery = z.infer<typeof Delivery>;
+export const Delivery = zod.looseObject({
+  event: text(1),
+  event_id: zod.nullish(zod.string()),
+  task_id: text(1),
+  run_id: zod.nullish(zod.string()),
+  status: zod.nullish(zod.string()),
+  result: zod.nullish(zod.string()),
+  error: zod.nullish(zod.string()),
+  timestamp: zod.nullish(zod.string()),
+  task: zod.nullish(Task),
+});
+export type Delivery = zod.infer<typeof Delivery>;
 
 /** The status a task has when each instant event happens; its samples list tasks in it. */
 export const EVENT_STATUS = {
@@ -274,7 +255,7 @@ export const EVENT_STATUS = {
   task_completed: 'completed',
   task_failed: 'failed',
   task_cancelled: 'cancelled',
-} as const satisfies Partial<Record<WebhookEvent, (typeof TASK_STATUSES)[number]>>;
+} as const satisfies Partial<Record<WebhookEvent, Task['status']>>;
 export type InstantEvent = keyof typeof EVENT_STATUS;
 
 /** `task.completed` and `task_completed` name the same event. */

@@ -5,10 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import type { z } from 'zod';
+import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { AgentType, CreatedTask, CreateTaskBody } from '../api/contract';
-import { lazySchema } from '../lazy-schema';
 import { type LabelledField, parseStepInput } from './step-input';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
 import { taskSampleIn } from './task-samples';
@@ -19,16 +18,17 @@ import { taskSampleIn } from './task-samples';
  * models than the contract and rejects an unknown one itself; a webhook must
  * be a web address, not any URL scheme.
  */
-const CreateTaskInput = lazySchema((zod) =>
-  CreateTaskBody.extend({
-    agent_type: AgentType.default('general'),
-    model: zod.string().max(100).default('default'),
-    webhook_url: zod.url({ protocol: /^https?$/ }).optional(),
-    idempotency_key: zod.string().optional(),
-  }),
-);
+const CreateTaskInput = zod.extend(CreateTaskBody, {
+  agent_type: zod._default(AgentType, 'general'),
+  model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
+  webhook_url: zod.optional(zod.url({ protocol: /^https?$/ })),
+  idempotency_key: zod.optional(zod.string()),
+});
 
-export type TaskToCreate = { body: Omit<z.output<typeof CreateTaskInput>, 'idempotency_key'>; idempotencyKey?: string };
+export type TaskToCreate = {
+  body: Omit<zod.output<typeof CreateTaskInput>, 'idempotency_key'>;
+  idempotencyKey?: string;
+};
 
 /** The request a step's input asks for; a wrong field stops the step with a sentence, before any request. */
 export const taskToCreate = (
@@ -66,8 +66,8 @@ export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCrea
 };
 
 /** Create Task's output: the new task, and whether its key named a task that already existed. */
-export const CreatedTaskOutput = lazySchema((zod) => TaskOutput.extend({ idempotent_replay: zod.boolean() }));
-export type CreatedTaskOutput = z.infer<typeof CreatedTaskOutput>;
+export const CreatedTaskOutput = zod.extend(TaskOutput, { idempotent_replay: zod.boolean() });
+export type CreatedTaskOutput = zod.infer<typeof CreatedTaskOutput>;
 
 export const createdTaskOutputFields = [
   ...taskOutputFields,

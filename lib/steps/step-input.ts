@@ -4,7 +4,7 @@
  * say what it must be, so nothing half-valid ever reaches CodeTether.
  */
 import type { ZObject } from 'zapier-platform-core';
-import type { z as zod } from 'zod';
+import type * as zod from 'zod/mini';
 
 export type LabelledField = { key: string; label: string; type?: string };
 
@@ -72,7 +72,7 @@ const describeIssues = (
     })
     .join(' ');
 
-export const parseStepInput = <S extends zod.ZodType>(
+export const parseStepInput = <S extends zod.ZodMiniType>(
   z: ZObject,
   schema: S,
   inputData: Record<string, unknown>,

@@ -2,29 +2,26 @@
  * The task as every step outputs it: flat, with `id`, and the same keys
  * whichever step or endpoint produced it, so a Zap can map it the same way.
  */
-import type { z } from 'zod';
+import * as zod from 'zod/mini';
 import { type Task, TaskStatus } from '../api/contract';
-import { lazySchema } from '../lazy-schema';
 
 /** The shape of a task step's output; samples are checked against it. */
-export const TaskOutput = lazySchema((z) =>
-  z.object({
-    id: z.string().min(1),
-    task_id: z.string().min(1),
-    run_id: z.string().nullable(),
-    status: TaskStatus,
-    title: z.string(),
-    description: z.string().nullable(),
-    model: z.string().nullable(),
-    created_at: z.iso.datetime({ offset: true }),
-    started_at: z.iso.datetime({ offset: true }).nullable(),
-    completed_at: z.iso.datetime({ offset: true }).nullable(),
-    runtime_seconds: z.number().nullable(),
-    result_summary: z.string().nullable(),
-    error: z.string().nullable(),
-  }),
-);
-export type TaskOutput = z.infer<typeof TaskOutput>;
+export const TaskOutput = zod.object({
+  id: zod.string().check(zod.minLength(1)),
+  task_id: zod.string().check(zod.minLength(1)),
+  run_id: zod.nullable(zod.string()),
+  status: TaskStatus,
+  title: zod.string(),
+  description: zod.nullable(zod.string()),
+  model: zod.nullable(zod.string()),
+  created_at: zod.iso.datetime({ offset: true }),
+  started_at: zod.nullable(zod.iso.datetime({ offset: true })),
+  completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
+  runtime_seconds: zod.nullable(zod.number()),
+  result_summary: zod.nullable(zod.string()),
+  error: zod.nullable(zod.string()),
+});
+export type TaskOutput = zod.infer<typeof TaskOutput>;
 
 export const toTaskOutput = (task: Task): TaskOutput => ({
   id: task.task_id,

@@ -5,16 +5,16 @@
  * part 2).
  */
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
 import { listLimit, listTasks } from '../api/task-list';
-import { lazySchema } from '../lazy-schema';
 import { readDelivery } from './deliveries';
 import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
 import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
 
 /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = lazySchema((z) => Delivery.extend({ task: z.unknown().optional() }));
+const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
 
 const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task> =>
   (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task of the event' })).data;
@@ -26,7 +26,7 @@ const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Ta
 const receive =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const secret = StoredSubscription.partial().safeParse(bundle.subscribeData).data?.secret;
+    const secret = zod.partial(StoredSubscription).safeParse(bundle.subscribeData).data?.secret;
     const reading = readDelivery(bundle, secret);
     if ('rejected' in reading) {
       z.console.warn(`Ignored a CodeTether webhook delivery: ${reading.rejected}.`);

@@ -4,19 +4,21 @@
  * subscription whose answer cannot be used is removed again.
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import type { z as zod } from 'zod';
+import * as zod from 'zod/mini';
 import { parseAnswer } from '../api/answers';
 import { callApi } from '../api/client';
 import { CreateWebhookBody, type InstantEvent, WebhookList, WebhookSubscription } from '../api/contract';
 import { messageOf, statusOf } from '../api/errors';
-import { lazySchema } from '../lazy-schema';
 
 /** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
-export const StoredSubscription = lazySchema((z) => z.object({ id: z.string().min(1), secret: z.string().min(1) }));
+export const StoredSubscription = zod.object({
+  id: zod.string().check(zod.minLength(1)),
+  secret: zod.string().check(zod.minLength(1)),
+});
 
 /** Whatever a subscribe answer was, before it is known to be usable. */
-const AnySubscribeAnswer = lazySchema((z) => z.unknown());
-const SubscriptionId = lazySchema((z) => z.looseObject({ id: z.string().min(1) }));
+const AnySubscribeAnswer = zod.unknown();
+const SubscriptionId = zod.looseObject({ id: zod.string().check(zod.minLength(1)) });
 type StoredSubscription = zod.infer<typeof StoredSubscription>;
 
 const SUBSCRIBING = 'creating the webhook subscription';

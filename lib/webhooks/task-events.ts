@@ -2,20 +2,17 @@
  * What an instant trigger outputs for one task event: the flat task, with an
  * `id` unique to the event, and its samples.
  */
-import type { z as zod } from 'zod';
+import * as zod from 'zod/mini';
 import { type Delivery, EVENT_STATUS, type InstantEvent, type Task } from '../api/contract';
-import { lazySchema } from '../lazy-schema';
 import { TaskOutput, taskOutputFields, toTaskOutput } from '../steps/task-output';
 import { taskSampleIn } from '../steps/task-samples';
 
 /** What an instant trigger outputs per event: the flat task, with an `id` unique to the event. */
-export const TaskEventOutput = lazySchema((z) =>
-  TaskOutput.extend({
-    event: z.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
-    event_id: z.string().min(1).nullable(),
-    delivered_at: z.string().min(1).nullable(),
-  }),
-);
+export const TaskEventOutput = zod.extend(TaskOutput, {
+  event: zod.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
+  event_id: zod.nullable(zod.string().check(zod.minLength(1))),
+  delivered_at: zod.nullable(zod.string().check(zod.minLength(1))),
+});
 export type TaskEventOutput = zod.infer<typeof TaskEventOutput>;
 
 export const taskEventOutputFields = [

@@ -42,7 +42,7 @@ describe('Cancel Task', () => {
     const failure = await failureOf(cancel('tsk_01J9Z6M4Q8'));
     expect(failure.name).not.toBe('HaltedError');
     expect(failure.message).toBe(
-      'CodeTether sent an unexpected answer to cancelling the task: field “status” is not valid (Invalid input: expected "cancelled"). If this keeps happening, contact CodeTether support.',
+      'CodeTether sent an unexpected answer to cancelling the task: field “status” should be "cancelled". If this keeps happening, contact CodeTether support.',
     );
   });
 

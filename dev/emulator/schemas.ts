@@ -1,0 +1,64 @@
+/**
+ * The contract's schemas for @hono/zod-openapi. The app writes them with
+ * zod/mini, which the build tree-shakes; @hono/zod-openapi reads classic zod
+ * (it calls `.meta()` and `.openapi()`). Both share zod 4's core: a mini
+ * schema's definition (its type, checks and inner schemas) builds the same
+ * schema in classic zod, so the emulator validates and documents exactly
+ * the rules the app ships.
+ */
+import { z } from '@hono/zod-openapi';
+import type * as zod from 'zod/mini';
+import * as contract from '../../lib/api/contract';
+
+/** A zod/mini schema's type in classic zod's words, so routes keep their typed inputs and answers. */
+type Classic<S> =
+  S extends zod.ZodMiniObject<infer Shape, infer Config>
+    ? z.ZodObject<{ [K in keyof Shape]: Classic<Shape[K]> }, Config>
+    : S extends zod.ZodMiniOptional<infer Inner>
+      ? z.ZodOptional<Classic<Inner>>
+      : S extends zod.ZodMiniDefault<infer Inner>
+        ? z.ZodDefault<Classic<Inner>>
+        : S extends zod.ZodMiniNullable<infer Inner>
+          ? z.ZodNullable<Classic<Inner>>
+          : S extends zod.ZodMiniArray<infer Item>
+            ? z.ZodArray<Classic<Item>>
+            : S extends zod.ZodMiniType
+              ? z.ZodType<zod.output<S>, zod.input<S>>
+              : never;
+
+type Definition = Record<string, unknown>;
+const isSchema = (value: unknown): value is zod.ZodMiniType =>
+  typeof value === 'object' && value !== null && '_zod' in value;
+
+/** ZodMiniObject → z.ZodObject, and so on for every kind; checks are core objects that both share. */
+const toClassic = (schema: zod.ZodMiniType): z.ZodType => {
+  const kind = schema.constructor.name.replace(/^ZodMini/, 'Zod');
+  const Classic = (z as unknown as Record<string, new (def: Definition) => z.ZodType>)[kind];
+  if (typeof Classic !== 'function') throw new Error(`The emulator cannot describe a ${kind} in OpenAPI.`);
+  const def: Definition = {};
+  for (const [key, value] of Object.entries(schema._zod.def as unknown as Definition)) {
+    if (isSchema(value)) def[key] = toClassic(value);
+    else if (key === 'shape') def[key] = mapSchemas(value as Record<string, zod.ZodMiniType>);
+    else if (key === 'options' && Array.isArray(value)) def[key] = value.map(toClassic);
+    else def[key] = value;
+  }
+  return new Classic(def);
+};
+const mapSchemas = (shape: Record<string, zod.ZodMiniType>) =>
+  Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, toClassic(value)]));
+
+const classic = <S extends zod.ZodMiniType>(schema: S) => toClassic(schema) as unknown as Classic<S>;
+
+export const ApiInfo = classic(contract.ApiInfo);
+export const AutomationMe = classic(contract.AutomationMe);
+export const CancelledTask = classic(contract.CancelledTask);
+export const CreatedTask = classic(contract.CreatedTask);
+export const CreateTaskBody = classic(contract.CreateTaskBody);
+export const CreateWebhookBody = classic(contract.CreateWebhookBody);
+export const ErrorBody = classic(contract.ErrorBody);
+export const Task = classic(contract.Task);
+export const TaskList = classic(contract.TaskList);
+export const TaskListQuery = classic(contract.TaskListQuery);
+export const UserMe = classic(contract.UserMe);
+export const WebhookList = classic(contract.WebhookList);
+export const WebhookSubscription = classic(contract.WebhookSubscription);
