@@ -3,9 +3,10 @@ import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import { parseAnswer } from '../lib/api/answers';
 import { Delivery, EVENT_STATUS, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/api/contract';
 import { createTask, taskToCreate } from '../lib/steps/create-task';
+import { askedResultFields, resultDataOf, resultDataOutputFields } from '../lib/steps/result-data';
 import { taskInputFields } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { completedTaskSample } from '../lib/steps/task-samples';
+import { completedTaskSample, completedTaskSampleAsking } from '../lib/steps/task-samples';
 import { deliveredBody, signatureVerdict } from '../lib/webhooks/deliveries';
 import { SIGNATURE_HEADER } from '../lib/webhooks/signature';
 
@@ -23,7 +24,7 @@ const idempotencyKeyFor = (callbackUrl: string): string =>
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
   const request = taskToCreate(z, bundle.inputData, inputFields);
   // Nothing would resume a test in the Zap editor: show what a finished run gives, without creating a task.
-  if (bundle.meta?.isLoadingSample) return completedTaskSample;
+  if (bundle.meta?.isLoadingSample) return completedTaskSampleAsking(askedResultFields(request.body.description));
   const callbackUrl = z.generateCallbackUrl();
   if (!callbackUrl) {
     throw new z.errors.Error(
@@ -94,6 +95,7 @@ const performResume = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> =>
     run_id: delivery.run_id || queued.run_id,
     status,
     result_summary: delivery.result ?? null,
+    ...resultDataOf(delivery.result, askedResultFields(queued.description)),
     error: delivery.error ?? null,
     completed_at: finished ? (delivery.timestamp ?? null) : null,
   };
@@ -111,7 +113,8 @@ export default defineCreate({
     inputFields,
     perform,
     performResume,
-    outputFields: [...taskOutputFields],
+    // The Result Fields the step asks for, so later steps can map them before any live run.
+    outputFields: [...taskOutputFields, resultDataOutputFields],
     sample: completedTaskSample,
   },
 });

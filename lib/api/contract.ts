@@ -15,6 +15,8 @@ export const API_PREFIX = ['v1', 'automation'] as const;
 export const TASK_STATUSES = ['queued', 'running', 'needs_input', 'completed', 'failed', 'cancelled'] as const;
 export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 export const AGENT_TYPES = ['build', 'plan', 'general', 'explore'] as const;
+/** The longest prompt (`description`) a task may have. */
+export const MAX_PROMPT_LENGTH = 10_000;
 
 /** The models production accepts today; `GET /` lists the live set. */
 export const MODELS = [
@@ -77,7 +79,7 @@ export type Task = zod.infer<typeof Task>;
 
 export const CreateTaskBody = zod.object({
   title: text(1, 200),
-  description: text(10, 10000),
+  description: text(10, MAX_PROMPT_LENGTH),
   agent_type: zod._default(AgentType, 'build'),
   model: zod._default(Model, 'default'),
   codebase_id: zod._default(text(1), 'global'),

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
-import { AgentType, CreatedTask, CreateTaskBody } from '../api/contract';
+import { AgentType, CreatedTask, CreateTaskBody, MAX_PROMPT_LENGTH } from '../api/contract';
+import { askForResultFields, ResultFieldsInput } from './result-data';
 import { type LabelledField, parseStepInput } from './step-input';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
 import { taskSampleIn } from './task-samples';
@@ -16,21 +17,41 @@ import { taskSampleIn } from './task-samples';
  * The contract's body rules, with three differences for input: agents default
  * to `general`; the model is any name, because the live server may list more
  * models than the contract and rejects an unknown one itself; a webhook must
- * be a web address, not any URL scheme.
+ * be a web address, not any URL scheme. The prompt as sent, Result Fields
+ * instruction included, must fit the contract's limit.
  */
-const CreateTaskInput = zod.extend(CreateTaskBody, {
-  agent_type: zod._default(AgentType, 'general'),
-  model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
-  webhook_url: zod.optional(zod.url({ protocol: /^https?$/ })),
-  idempotency_key: zod.optional(zod.string()),
-});
+const CreateTaskInput = zod.pipe(
+  zod.extend(CreateTaskBody, {
+    agent_type: zod._default(AgentType, 'general'),
+    model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
+    webhook_url: zod.optional(zod.url({ protocol: /^https?$/ })),
+    idempotency_key: zod.optional(zod.string()),
+    result_fields: ResultFieldsInput,
+  }),
+  zod.transform(({ result_fields, ...input }, ctx) => {
+    const description = askForResultFields(input.description, result_fields);
+    if (description.length > MAX_PROMPT_LENGTH) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['description'],
+        input: input.description,
+        message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
+      });
+      return zod.NEVER;
+    }
+    return { ...input, description };
+  }),
+);
 
 export type TaskToCreate = {
   body: Omit<zod.output<typeof CreateTaskInput>, 'idempotency_key'>;
   idempotencyKey?: string;
 };
 
-/** The request a step's input asks for; a wrong field stops the step with a sentence, before any request. */
+/**
+ * The request a step's input asks for, its prompt as sent; a wrong field
+ * stops the step with a sentence, before any request.
+ */
 export const taskToCreate = (
   z: ZObject,
   inputData: Record<string, unknown>,

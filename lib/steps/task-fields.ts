@@ -4,6 +4,7 @@
  */
 import { defineInputFields } from 'zapier-platform-core';
 import { AGENT_TYPES } from '../api/contract';
+import { resultFieldsField } from './result-data';
 
 const AGENT_TYPE_LABELS: Record<(typeof AGENT_TYPES)[number], string> = {
   build: 'Build: writes and changes code',
@@ -30,6 +31,7 @@ export const taskInputFields = defineInputFields([
     helpText:
       'What the agent should do, in 10 to 10,000 characters. Map the data it needs (an email body, a form answer) right into the text.',
   },
+  resultFieldsField,
   {
     key: 'agent_type',
     label: 'Agent Type',

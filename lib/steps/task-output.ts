@@ -4,6 +4,7 @@
  */
 import * as zod from 'zod/mini';
 import { type Task, TaskStatus } from '../api/contract';
+import { askedResultFields, resultDataOf } from './result-data';
 
 /** The shape of a task step's output; samples are checked against it. */
 export const TaskOutput = zod.object({
@@ -19,6 +20,8 @@ export const TaskOutput = zod.object({
   completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
   runtime_seconds: zod.nullable(zod.number()),
   result_summary: zod.nullable(zod.string()),
+  result_data: zod.nullable(zod.record(zod.string(), zod.unknown())),
+  result_data_error: zod.nullable(zod.string()),
   error: zod.nullable(zod.string()),
 });
 export type TaskOutput = zod.infer<typeof TaskOutput>;
@@ -36,6 +39,8 @@ export const toTaskOutput = (task: Task): TaskOutput => ({
   completed_at: task.completed_at ?? null,
   runtime_seconds: task.runtime_seconds ?? null,
   result_summary: task.result_summary ?? null,
+  // The prompt says which Result Fields were asked, whichever step reads the task.
+  ...resultDataOf(task.result_summary, askedResultFields(task.description)),
   error: task.error ?? null,
 });
 
@@ -52,5 +57,7 @@ export const taskOutputFields = [
   { key: 'completed_at', label: 'Completed At', type: 'datetime' },
   { key: 'runtime_seconds', label: 'Runtime (Seconds)', type: 'number' },
   { key: 'result_summary', label: 'Result', type: 'string' },
+  // `result_data` is an object: Zapier flattens it into one field per key (Result Data Sentiment, …).
+  { key: 'result_data_error', label: 'Result Data Error', type: 'string' },
   { key: 'error', label: 'Error', type: 'string' },
 ] as const;

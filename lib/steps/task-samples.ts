@@ -3,7 +3,11 @@
  * task at different moments of its life, kept in one place.
  */
 import type { Task } from '../api/contract';
+import { askForResultFields, type ResultField, resultDataOf, resultDataSample } from './result-data';
 import type { TaskOutput } from './task-output';
+
+const COMPLETED_RESULT =
+  '• Dana was charged twice for invoice #4821 in November.\n• She asks for a refund of the duplicate charge.\n• She wants confirmation by Friday.\nSuggested reply: apologise, confirm the refund of $249.00 within 5 business days.';
 
 /** A realistic finished task, for samples. */
 export const completedTaskSample: TaskOutput = {
@@ -19,12 +23,13 @@ export const completedTaskSample: TaskOutput = {
   started_at: '2026-11-30T14:02:13Z',
   completed_at: '2026-11-30T14:03:40Z',
   runtime_seconds: 87,
-  result_summary:
-    '• Dana was charged twice for invoice #4821 in November.\n• She asks for a refund of the duplicate charge.\n• She wants confirmation by Friday.\nSuggested reply: apologise, confirm the refund of $249.00 within 5 business days.',
+  result_summary: COMPLETED_RESULT,
+  ...resultDataOf(COMPLETED_RESULT),
   error: null,
 };
 
-const unfinished = { completed_at: null, runtime_seconds: null, result_summary: null, error: null } as const;
+const noResult = { result_summary: null, result_data: null, result_data_error: null } as const;
+const unfinished = { completed_at: null, runtime_seconds: null, ...noResult, error: null } as const;
 
 const SAMPLES: Record<Task['status'], TaskOutput> = {
   queued: { ...completedTaskSample, ...unfinished, status: 'queued', started_at: null },
@@ -36,10 +41,23 @@ const SAMPLES: Record<Task['status'], TaskOutput> = {
     status: 'failed',
     completed_at: '2026-11-30T14:02:54Z',
     runtime_seconds: 41,
-    result_summary: null,
+    ...noResult,
     error: 'The model provider did not answer after 3 attempts; the task was stopped.',
   },
   cancelled: { ...completedTaskSample, ...unfinished, status: 'cancelled' },
 };
 
 export const taskSampleIn = (status: Task['status']): TaskOutput => SAMPLES[status];
+
+/** The finished task when Result Fields were asked: its answer ends with them, and they come back as data. */
+export const completedTaskSampleAsking = (fields: readonly ResultField[]): TaskOutput => {
+  if (fields.length === 0) return completedTaskSample;
+  const data = resultDataSample(fields);
+  const result = `${COMPLETED_RESULT}\n\n\`\`\`json\n${JSON.stringify(data, null, 2)}\n\`\`\``;
+  return {
+    ...completedTaskSample,
+    description: askForResultFields(completedTaskSample.description ?? '', fields),
+    result_summary: result,
+    ...resultDataOf(result, fields),
+  };
+};

@@ -58,6 +58,8 @@ describe('Create Task', () => {
       completed_at: null,
       runtime_seconds: null,
       result_summary: null,
+      result_data: null,
+      result_data_error: null,
       error: null,
       idempotent_replay: false,
     });
@@ -182,6 +184,46 @@ describe('Create Task', () => {
     expect(failure.message).toBe(
       'Check the “Title” field: it is required. Check the “Prompt” field: it must have at least 10 characters (it has 5). Check the “Priority” field: it must be 100 or less.',
     );
+  });
+
+  describe('with Result Fields', () => {
+    const resultFields = ['sentiment: positive, neutral or negative', 'priority'];
+    const instruction =
+      '\n\nEnd your answer with one JSON object, in a ```json code block, with exactly these keys:\n' +
+      '- "sentiment": positive, neutral or negative\n- "priority"\nUse null for a value you cannot give.';
+
+    it('asks the agent for them at the end of the prompt, and sends no field the API does not know', async () => {
+      let body: Record<string, unknown> = {};
+      nock(API)
+        .post('/tasks', (sent) => {
+          body = sent;
+          return true;
+        })
+        .reply(201, created({ description: `${input.description}${instruction}` }));
+      const task = await perform({ ...input, result_fields: resultFields });
+      expect(body.description).toBe(`${input.description}${instruction}`);
+      expect(body).not.toHaveProperty('result_fields');
+      expect(task).toMatchObject({ result_data: null, result_data_error: null });
+    });
+
+    it('names each wrong entry before any request', async () => {
+      const failure = await expectNoRequest({ ...input, result_fields: ['sentiment', 'due date', 'Sentiment'] });
+      expect(failure.message).toBe(
+        'Check the “Result Fields” field: it has the entry “due date” (number 2), which is not a name of letters, digits and underscores, optionally followed by “: what it holds”, such as sentiment: positive, neutral or negative. ' +
+          'Check the “Result Fields” field: it names “Sentiment” twice (entry number 3); give each result field its own name.',
+      );
+    });
+
+    it('counts the instruction in the 10,000-character limit of the prompt, before any request', async () => {
+      const description = 'x'.repeat(10_000 - instruction.length + 1);
+      const failure = await expectNoRequest({ ...input, description, result_fields: resultFields });
+      expect(failure.message).toBe(
+        `Check the “Prompt” field: it must have at most 10000 characters with the Result Fields instruction the app adds to it (it has 10001 with it); shorten the prompt or ask for fewer result fields.`,
+      );
+
+      nock(API).post('/tasks').reply(201, created());
+      await perform({ ...input, description: description.slice(1), result_fields: resultFields });
+    });
   });
 
   describe('explains every error answer of POST /tasks', () => {

@@ -40,6 +40,8 @@ const queued: TaskOutput = {
   completed_at: null,
   runtime_seconds: null,
   result_summary: null,
+  result_data: null,
+  result_data_error: null,
   error: null,
 };
 
@@ -158,13 +160,68 @@ describe('Run Task and Wait for Result: perform', () => {
 
   it('has no Webhook URL or Idempotency Key field: the step sets both itself', () => {
     const keys = runTask.operation.inputFields!.map((field) => ('key' in field ? field.key : ''));
-    expect(keys).toEqual(['title', 'description', 'agent_type', 'model', 'codebase_id', 'priority', 'notify_email']);
+    expect(keys).toEqual([
+      'title',
+      'description',
+      'result_fields',
+      'agent_type',
+      'model',
+      'codebase_id',
+      'priority',
+      'notify_email',
+    ]);
   });
 
   it('explains a refused creation', async () => {
     nock(API).post('/tasks').reply(402, { detail: 'Monthly task limit reached', error_code: 'BUDGET_EXCEEDED' });
     const failure = await failureOf(perform({}));
     expect(failure.message).toMatch(/^Your CodeTether task budget is used up: Monthly task limit reached\./);
+  });
+});
+
+describe('Run Task and Wait for Result: Result Fields', () => {
+  const resultFields = ['sentiment: positive, neutral or negative', 'priority'];
+  const runMethod = (method: string, bundle: Record<string, unknown>) =>
+    createAppHandler(App)({ command: 'execute', method: `creates.run_task.operation.${method}`, bundle });
+
+  it('declares them as output fields from the step’s own input, so later steps can map them before any run', async () => {
+    const { results } = await runMethod('outputFields', { inputData: { ...input, result_fields: resultFields } });
+    expect(results).toEqual([
+      ...runTask.operation.outputFields!.filter((field) => typeof field !== 'function'),
+      { key: 'result_data__sentiment', label: 'Result Data Sentiment' },
+      { key: 'result_data__priority', label: 'Result Data Priority' },
+    ]);
+  });
+
+  it('shows them in the editor’s sample, answered by the agent', async () => {
+    const task = await perform({
+      inputData: { ...input, result_fields: resultFields },
+      meta: { isLoadingSample: true },
+    });
+    expect(task).toMatchObject({
+      status: 'completed',
+      result_data: { sentiment: 'positive, neutral or negative', priority: "the agent's priority" },
+      result_data_error: null,
+    });
+    expect(task.result_summary).toMatch(/```json\n\{\n {2}"sentiment": "positive, neutral or negative",/);
+    expect(TaskOutput.parse(task)).toEqual(task);
+  });
+
+  it('outputs exactly the asked keys from the result the delivery carries', async () => {
+    const asked = await perform({
+      inputData: { ...input, result_fields: resultFields },
+      meta: { isLoadingSample: true },
+    });
+    const task = (await appTester(runTask.operation.performResume as never, {
+      authData: apiKeyAuth,
+      inputData: input,
+      outputData: { ...queued, description: asked.description },
+      cleanedRequest: delivery({ result: 'Refund asked.\n{"sentiment": "negative", "summary": "Refund"}' }),
+    })) as TaskOutput;
+    expect(task).toMatchObject({
+      result_data: { sentiment: 'negative', priority: null },
+      result_data_error: "The agent's JSON object has no “priority”.",
+    });
   });
 });
 
@@ -175,6 +232,7 @@ describe('Run Task and Wait for Result: performResume', () => {
       ...queued,
       status: 'completed',
       result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
+      result_data_error: 'The result holds no JSON object.',
       error: null,
       completed_at: '2026-11-30T14:03:40Z',
     });

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import App from '../../index';
+import { askForResultFields } from '../../lib/steps/result-data';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
 import findTask, { MAX_LIST_REQUESTS, TASKS_PER_PAGE } from '../../searches/find_task';
@@ -35,6 +36,24 @@ describe('Find Task', () => {
         title: 'Summarise the Q3 sales call',
       });
       expect(TaskOutput.parse(found[0])).toEqual(found[0]);
+    });
+
+    it('outputs the JSON the result ends with as result_data, with the keys its prompt asked for', async () => {
+      const prompt = askForResultFields('Classify this email.', [{ name: 'sentiment' }, { name: 'priority' }]);
+      const result = 'Negative.\n```json\n{"sentiment": "negative", "priority": "high", "extra": 1}\n```';
+      nock(API)
+        .get('/tasks/tsk_asked')
+        .reply(200, taskFixture({ task_id: 'tsk_asked', description: prompt, result_summary: result }));
+      nock(API)
+        .get('/tasks/tsk_free')
+        .reply(200, taskFixture({ task_id: 'tsk_free', result_summary: result }));
+      const [asked] = await find({ task_id: 'tsk_asked' });
+      const [free] = await find({ task_id: 'tsk_free' });
+      expect(asked).toMatchObject({
+        result_data: { sentiment: 'negative', priority: 'high' },
+        result_data_error: null,
+      });
+      expect(free?.result_data).toEqual({ sentiment: 'negative', priority: 'high', extra: 1 });
     });
 
     it('finds nothing, without an error, for an unknown ID', async () => {

@@ -24,8 +24,13 @@ const fitsType = (value: unknown, type: string | undefined): boolean => {
 };
 
 /** The problems of a sample against its output fields: missing keys and wrong types. */
-export const sampleProblems = (sample: Record<string, unknown>, outputFields: Field[]): string[] =>
+export const sampleProblems = (
+  sample: Record<string, unknown>,
+  outputFields: (Field | ((...args: never[]) => unknown))[],
+): string[] =>
   outputFields.flatMap((field) => {
+    // Fields computed from a step's input have no static sample to match.
+    if (typeof field === 'function') return [];
     if (!(field.key in sample)) return [`sample lacks "${field.key}"`];
     return fitsType(sample[field.key], field.type) ? [] : [`"${field.key}" is not a ${field.type ?? 'string'}`];
   });
