@@ -2,6 +2,7 @@
 
 import listModels from './list_models';
 import listRecentTasks from './list_recent_tasks';
+import listWorkspaces from './list_workspaces';
 import newTask from './new_task';
 import taskCancelled from './task_cancelled';
 import taskCompleted from './task_completed';
@@ -22,4 +23,5 @@ export const triggers = {
   // Hidden triggers that fill dynamic dropdowns.
   [listModels.key]: listModels,
   [listRecentTasks.key]: listRecentTasks,
+  [listWorkspaces.key]: listWorkspaces,
 };

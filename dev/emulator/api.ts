@@ -24,6 +24,7 @@ import {
   UserMe,
   WebhookList,
   WebhookSubscription,
+  WorkspaceList,
 } from './schemas';
 import type { TaskStore } from './tasks';
 import type { WebhookHub } from './webhooks';
@@ -57,7 +58,7 @@ export interface ApiDependencies {
   accounts: Accounts;
   tasks: TaskStore;
   webhooks: WebhookHub;
-  options: Pick<EmulatorOptions, 'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs'>;
+  options: Pick<EmulatorOptions, 'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces'>;
 }
 
 /**
@@ -157,6 +158,29 @@ export const registerApiRoutes = (
       );
     },
   );
+
+  // Production asks for no credentials here (yet); the app sends its token anyway.
+  const { workspaces } = options;
+  if (workspaces !== null) {
+    api.openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/agent/workspaces',
+        summary: 'The workspaces (codebases) a task’s `codebase_id` may name; a bare array, not paginated',
+        responses: {
+          200: json(WorkspaceList, 'The workspaces'),
+          503: json(ErrorBody, 'The agent bridge is not available: `{"detail": "Agent bridge not available"}`'),
+        },
+      }),
+      (c) =>
+        workspaces === 'unavailable'
+          ? c.json({ detail: 'Agent bridge not available' }, 503)
+          : c.json(
+              workspaces.map((workspace) => ({ ...workspace })),
+              200,
+            ),
+    );
+  }
 
   api.openapi(
     secured({

@@ -20,6 +20,16 @@ export interface OAuthClient {
   redirectUriPrefixes: string[];
 }
 
+/** A workspace (codebase) as `GET /v1/agent/workspaces` lists it. */
+export interface EmulatorWorkspace {
+  id: string;
+  name: string;
+  path: string;
+  description: string;
+  registered_at: string;
+  status: string;
+}
+
 export interface EmulatorOptions {
   /** 0 picks a free port. The emulator only ever listens on 127.0.0.1. */
   port: number;
@@ -54,6 +64,11 @@ export interface EmulatorOptions {
     timeoutMs: number;
   };
   maxBodyBytes: number;
+  /**
+   * What `GET /v1/agent/workspaces` lists; null serves no such route (a server
+   * that predates it), 'unavailable' answers 503 as production does without its agent bridge.
+   */
+  workspaces: EmulatorWorkspace[] | null | 'unavailable';
 }
 
 export type EmulatorOverrides = Partial<Omit<EmulatorOptions, 'tasks' | 'deliveries' | 'rateLimit'>> & {
@@ -88,6 +103,24 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   taskWebhookSecret: 'whsec_emulator_demo_2d4f6a8c0e1b3d5f',
   deliveries: { maxAttempts: 5, firstRetryDelayMs: 200, timeoutMs: 10_000 },
   maxBodyBytes: 1024 * 1024,
+  workspaces: [
+    {
+      id: 'ws_marketing_site',
+      name: 'marketing-site',
+      path: '/srv/workspaces/marketing-site',
+      description: 'The public website',
+      registered_at: '2026-10-02T08:15:00+00:00',
+      status: 'active',
+    },
+    {
+      id: 'ws_billing_api',
+      name: 'billing-api',
+      path: '/srv/workspaces/billing-api',
+      description: '',
+      registered_at: '2026-10-20T13:40:00+00:00',
+      status: 'active',
+    },
+  ],
 };
 
 export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptions => ({

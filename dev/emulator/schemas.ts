@@ -62,3 +62,4 @@ export const TaskListQuery = classic(contract.TaskListQuery);
 export const UserMe = classic(contract.UserMe);
 export const WebhookList = classic(contract.WebhookList);
 export const WebhookSubscription = classic(contract.WebhookSubscription);
+export const WorkspaceList = classic(contract.WorkspaceList);

@@ -34,7 +34,8 @@ export interface Done {
 
 export type Account = { id: string; email: string | null; name: string | null; host: string | null };
 export type Subscription = { trigger: string; targetUrl: string; subscribeData: { id: string; secret: string } };
-export type ModelChoice = { id: string; name: string };
+/** A dropdown choice: Model, Codebase. */
+export type Choice = { id: string; name: string };
 
 export const expectThat = (condition: unknown, expected: string): void => {
   if (!condition) throw new Error(`Expected ${expected}.`);
@@ -132,13 +133,15 @@ export const refreshOAuth = async (zap: Zap, authData: AuthData): Promise<Done &
 export const fillDropdowns = async (
   zap: Zap,
   authData: AuthData,
-): Promise<Done & { models: ModelChoice[]; tasks: TaskOutput[] }> => {
-  const models = (await zap.apiKeyApp.run<ModelChoice[]>('triggers.list_models.operation.perform', { authData }))
-    .results;
+): Promise<Done & { models: Choice[]; codebases: Choice[]; tasks: TaskOutput[] }> => {
+  const models = (await zap.apiKeyApp.run<Choice[]>('triggers.list_models.operation.perform', { authData })).results;
   expectThat(
     models.some((model) => model.id === 'claude-sonnet'),
     'the Model dropdown to offer the server’s models',
   );
+  const codebases = (await zap.apiKeyApp.run<Choice[]>('triggers.list_workspaces.operation.perform', { authData }))
+    .results;
+  expectThat(codebases[0]?.id === 'global', 'the Codebase dropdown to offer global first');
   const tasks = (
     await zap.apiKeyApp.run<TaskOutput[]>('triggers.list_recent_tasks.operation.perform', {
       authData,
@@ -146,7 +149,12 @@ export const fillDropdowns = async (
     })
   ).results;
   expectThat(Array.isArray(tasks), 'the Task dropdown to list tasks');
-  return { models, tasks, summary: `Model: ${models.length} choices; Task: ${tasks.length} recent tasks` };
+  return {
+    models,
+    codebases,
+    tasks,
+    summary: `Model: ${models.length} choices; Codebase: ${codebases.map((codebase) => codebase.name).join(', ')}; Task: ${tasks.length} recent tasks`,
+  };
 };
 
 // ---------------------------------------------------------------- instant triggers

@@ -69,7 +69,7 @@ const main = async (): Promise<boolean> => {
     const { authData } = await step('Connect with an API key', () => flows.connectWithApiKey(running));
     const oauth = await step('Connect with OAuth2', () => flows.authorizeWithOAuth(running));
     await step('Refresh the OAuth2 token', () => flows.refreshOAuth(running, oauth.authData));
-    await step('Fill the Model and Task dropdowns', () => flows.fillDropdowns(running, authData));
+    await step('Fill the Model, Codebase and Task dropdowns', () => flows.fillDropdowns(running, authData));
 
     const subscriptions: Subscription[] = [];
     for (const trigger of ['task_completed', 'task_failed']) {

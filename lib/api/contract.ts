@@ -15,6 +15,8 @@ export const API_PREFIX = ['v1', 'automation'] as const;
 export const TASK_STATUSES = ['queued', 'running', 'needs_input', 'completed', 'failed', 'cancelled'] as const;
 export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 export const AGENT_TYPES = ['build', 'plan', 'general', 'explore'] as const;
+/** The `codebase_id` that names no workspace (codebase). */
+export const GLOBAL_CODEBASE = 'global';
 /** The longest prompt (`description`) a task may have. */
 export const MAX_PROMPT_LENGTH = 10_000;
 
@@ -82,7 +84,7 @@ export const CreateTaskBody = zod.object({
   description: text(10, MAX_PROMPT_LENGTH),
   agent_type: zod._default(AgentType, 'build'),
   model: zod._default(Model, 'default'),
-  codebase_id: zod._default(text(1), 'global'),
+  codebase_id: zod._default(text(1), GLOBAL_CODEBASE),
   priority: zod._default(zod.int().check(zod.minimum(0), zod.maximum(100)), 0),
   webhook_url: zod.optional(zod.url()),
   notify_email: zod.optional(zod.email()),
@@ -162,6 +164,23 @@ export const UserMe = zod.looseObject({
   tasks_used_this_month: zod.nullish(zod.number()),
   tasks_limit: zod.nullish(zod.number()),
 });
+
+// ---------------------------------------------------------------- workspaces (codebases)
+
+/** Workspaces are listed outside `/v1/automation`, at `GET {base_url}/v1/agent/workspaces`. */
+export const WORKSPACES_PREFIX = ['v1', 'agent'] as const;
+export const Workspace = zod.looseObject({
+  id: text(1),
+  name: zod.nullish(zod.string()),
+  path: zod.nullish(zod.string()),
+  description: zod.nullish(zod.string()),
+  registered_at: NullableTimestamp,
+  status: zod.nullish(zod.string()),
+});
+export type Workspace = zod.infer<typeof Workspace>;
+
+/** A bare array, not paginated. */
+export const WorkspaceList = zod.array(Workspace);
 
 // ---------------------------------------------------------------- errors
 

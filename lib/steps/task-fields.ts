@@ -3,7 +3,7 @@
  * Task field of the steps that act on one task.
  */
 import { defineInputFields } from 'zapier-platform-core';
-import { AGENT_TYPES } from '../api/contract';
+import { AGENT_TYPES, GLOBAL_CODEBASE } from '../api/contract';
 import { resultFieldsField } from './result-data';
 
 const AGENT_TYPE_LABELS: Record<(typeof AGENT_TYPES)[number], string> = {
@@ -51,12 +51,13 @@ export const taskInputFields = defineInputFields([
   },
   {
     key: 'codebase_id',
-    label: 'Codebase ID',
+    label: 'Codebase',
     type: 'string',
     required: false,
-    default: 'global',
+    default: GLOBAL_CODEBASE,
+    dynamic: 'list_workspaces.id.name',
     helpText:
-      'The ID of the CodeTether codebase the agent works in; `global` when the task needs no particular codebase.',
+      'The codebase (workspace) the agent works in: pick one your server has registered, or type its ID. `global` when the task needs no particular codebase.',
   },
   {
     key: 'priority',

@@ -16,6 +16,20 @@ describe('the rate limit', () => {
   });
 });
 
+describe('a server without its agent bridge', () => {
+  const zap = useZap({ workspaces: 'unavailable' });
+
+  it('says in the Codebase dropdown why it is empty, and a typed codebase still creates the task', async () => {
+    const { authData } = await flows.connectWithApiKey(zap());
+    const failure = await flows.failureOf(flows.fillDropdowns(zap(), authData));
+    expect(failure.message).toBe(
+      'This CodeTether server cannot list its codebases right now: its agent bridge is not available. You can still type a codebase ID in the Codebase field, or leave it at `global`.',
+    );
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ codebase_id: 'ws_typed_by_hand' }));
+    expect(task.status).toBe('queued');
+  });
+});
+
 describe('error paths of a Zap', () => {
   const BUDGET = 12;
   const zap = useZap({ taskBudget: BUDGET, rateLimit: { limit: 10_000 } });

@@ -68,10 +68,15 @@ describe('a Zap with instant triggers', () => {
 });
 
 describe('actions, searches and dropdowns', () => {
-  it('fills the Model dropdown with the server’s models and the Task dropdown with the newest tasks', async () => {
+  it('fills the Model dropdown with the server’s models, Codebase with its workspaces and Task with the newest tasks', async () => {
     const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Newest task for the list' }));
-    const { models, tasks } = await flows.fillDropdowns(zap(), authData);
+    const { models, codebases, tasks } = await flows.fillDropdowns(zap(), authData);
     expect(models.map((model) => model.id)).toEqual([...MODELS]);
+    expect(codebases).toEqual([
+      { id: 'global', name: 'global (no particular codebase)' },
+      { id: 'ws_marketing_site', name: 'marketing-site' },
+      { id: 'ws_billing_api', name: 'billing-api' },
+    ]);
     expect(tasks[0]).toMatchObject({ id: task.id, title: 'Newest task for the list' });
   });
 
