@@ -25,7 +25,7 @@ const baseUrlField = {
   type: 'string',
   required: false,
   placeholder: DEFAULT_BASE_URL,
-  helpText: `Only for self-hosted CodeTether: the address of your instance, such as \`https://codetether.example.com\`. Leave empty to use ${DEFAULT_BASE_URL}.`,
+  helpText: `Only for self-hosted CodeTether: the address of your instance, such as \`https://codetether.example.com\`. Leave empty to use \`${DEFAULT_BASE_URL}\`.`,
 } satisfies AuthField;
 
 /** Verifies the signed result deliveries of "Run Task and Wait for Result". */

@@ -70,8 +70,7 @@ export default defineCreate({
   noun: 'Task',
   display: {
     label: 'Cancel Task',
-    description:
-      'Creates a cancellation of a queued or running CodeTether task, so that its agent stops working on it.',
+    description: 'Creates a cancellation of a queued or running task.',
   },
   operation: {
     inputFields,

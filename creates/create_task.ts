@@ -20,8 +20,7 @@ export default defineCreate({
   noun: 'Task',
   display: {
     label: 'Create Task',
-    description:
-      'Creates a task for a CodeTether AI agent and continues at once, without waiting for the result. To use the result in this Zap, use Run Task and Wait for Result.',
+    description: 'Creates a task for an AI agent, without waiting for its result.',
   },
   operation: {
     inputFields,

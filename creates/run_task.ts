@@ -106,8 +106,7 @@ export default defineCreate({
   noun: 'Task',
   display: {
     label: 'Run Task and Wait for Result',
-    description:
-      'Creates a task for a CodeTether AI agent and waits until the agent has finished, however long it takes, so that later steps can use the result.',
+    description: 'Creates a task for an AI agent and waits for its result.',
   },
   operation: {
     inputFields,

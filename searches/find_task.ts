@@ -91,7 +91,7 @@ export default defineSearch({
   noun: 'Task',
   display: {
     label: 'Find Task',
-    description: 'Finds a CodeTether task by its ID, or the newest tasks with a status or a title you name.',
+    description: 'Finds a task by ID, status or title.',
   },
   operation: {
     inputFields,

@@ -5,14 +5,17 @@ export const searches = {
   [findTask.key]: findTask,
 };
 
+/**
+ * A search-or-create's key must be its search's key (an editor limitation,
+ * checked by `zapier-platform validate`), and the schema's documentation keys
+ * the entry by that same key.
+ */
 export const searchOrCreates = {
-  find_or_create_task: {
-    // Zapier requires a search-or-create's own key to be its search's key (an editor limitation,
-    // checked by `zapier-platform validate`); the entry's name here is find_or_create_task.
+  [findTask.key]: {
     key: findTask.key,
     display: {
       label: 'Find or Create Task',
-      description: 'Finds a task by a part of its title, or creates one when none matches.',
+      description: 'Finds a task by title, or creates one when none matches.',
     },
     search: findTask.key,
     create: 'create_task',

@@ -34,7 +34,7 @@ export default defineTrigger({
   noun: 'Model',
   display: {
     label: 'List Models',
-    description: 'Triggers when a model is listed; fills the Model dropdown.',
+    description: 'Triggers when a model is listed, to fill a dropdown.',
     hidden: true,
   },
   operation: {

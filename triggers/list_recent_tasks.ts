@@ -21,7 +21,7 @@ export default defineTrigger({
   noun: 'Task',
   display: {
     label: 'List Recent Tasks',
-    description: 'Triggers when a task is listed; fills the Task dropdowns, newest first.',
+    description: 'Triggers when a task is listed, to fill a dropdown.',
     hidden: true,
   },
   operation: {

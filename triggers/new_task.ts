@@ -1,5 +1,6 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import { listLimit, listTasks } from '../lib/api/task-list';
+import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
 
@@ -11,11 +12,15 @@ export default defineTrigger({
   noun: 'Task',
   display: {
     label: 'New Task',
-    description:
-      'Triggers when a task is created in CodeTether, by a Zap, the dashboard or the API. Checks every few minutes and works with every CodeTether server; to act the moment an agent starts or finishes a task, use the instant Task Started or Task Completed triggers, if your server offers webhook subscriptions.',
+    description: 'Triggers when a task is created.',
   },
   operation: {
     type: 'polling',
+    inputFields: [
+      triggerNote(
+        'Any new task: created by a Zap, the dashboard or the API. Checks every few minutes and works with every CodeTether server; to act the moment an agent starts or finishes a task, use the instant **Task Started** or **Task Completed** triggers, if your server offers webhook subscriptions.',
+      ),
+    ],
     perform,
     outputFields: [...taskOutputFields],
     sample: taskSampleIn('queued'),

@@ -4,6 +4,7 @@ export default instantTaskTrigger({
   key: 'task_completed',
   event: 'task_completed',
   label: 'Task Completed',
-  description:
-    "Triggers when an agent completes a task, the moment it happens, with the task's result. Needs a CodeTether server that offers webhook subscriptions; otherwise use Task Finished.",
+  description: 'Triggers when an agent completes a task.',
+  helpText:
+    "Instant: fires the moment an agent completes a task, with the task's result and its **Result Data**. Needs a CodeTether server that offers webhook subscriptions; with any other, use **Task Finished**.",
 });

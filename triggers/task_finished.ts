@@ -1,6 +1,7 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import type { Task } from '../lib/api/contract';
 import { listLimit, listTasks } from '../lib/api/task-list';
+import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
 
@@ -33,11 +34,15 @@ export default defineTrigger({
   noun: 'Task',
   display: {
     label: 'Task Finished',
-    description:
-      'Triggers when a task completes or fails, newest first. Checks every few minutes and works with every CodeTether server; if yours offers webhook subscriptions, the instant Task Completed and Task Failed triggers are faster.',
+    description: 'Triggers when a task completes or fails.',
   },
   operation: {
     type: 'polling',
+    inputFields: [
+      triggerNote(
+        'Checks every few minutes and works with every CodeTether server. If yours offers webhook subscriptions, the instant **Task Completed** and **Task Failed** triggers are faster.',
+      ),
+    ],
     perform,
     outputFields: [...taskOutputFields],
     sample: { ...sample, id: `${sample.task_id}-${sample.status}` },

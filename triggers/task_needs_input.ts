@@ -4,6 +4,7 @@ export default instantTaskTrigger({
   key: 'task_needs_input',
   event: 'task_needs_input',
   label: 'Task Needs Input',
-  description:
-    'Triggers when an agent pauses a task to ask a person for input, the moment it happens, so a Zap can alert the right person (in Slack, by email…). Needs a CodeTether server that offers webhook subscriptions.',
+  description: 'Triggers when an agent asks a person for input on a task.',
+  helpText:
+    'Instant: fires the moment an agent pauses a task to ask for input, so the Zap can alert the right person (in Slack, by email…). Needs a CodeTether server that offers webhook subscriptions.',
 });

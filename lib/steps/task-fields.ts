@@ -93,6 +93,13 @@ export const idempotencyKeyField = {
     "Recommended: map the trigger's unique ID here, so a replayed Zap cannot create a second task. For 48 hours CodeTether answers a repeated key with the task it already created. Sent as the `Idempotency-Key` header.",
 } as const;
 
+/**
+ * Guidance shown in a trigger's setup, where a user reads it: a read-only
+ * note (a `copy` field), since Zapier wants descriptions of a few words.
+ */
+export const triggerNote = (helpText: string) =>
+  ({ key: 'about_this_trigger', label: 'About This Trigger', type: 'copy', helpText }) as const;
+
 /** The Task field of the steps that act on one task: a dropdown of recent tasks that also takes a mapped ID. */
 export const taskPickerField = <const Required extends boolean>(required: Required, helpText: string) =>
   ({

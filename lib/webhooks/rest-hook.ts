@@ -9,6 +9,7 @@ import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
 import { listLimit, listTasks } from '../api/task-list';
+import { triggerNote } from '../steps/task-fields';
 import { readDelivery } from './deliveries';
 import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
 import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
@@ -56,12 +57,13 @@ const listRecent =
     return tasks.map((task) => toEventOutput(task, event));
   };
 
-/** An instant trigger for one task event; the trigger's file supplies its key and words. */
+/** An instant trigger for one task event; the trigger's file supplies its key and words, guidance in `helpText`. */
 export const instantTaskTrigger = <const Key extends string>(trigger: {
   key: Key;
   event: InstantEvent;
   label: string;
   description: string;
+  helpText: string;
 }) =>
   defineTrigger({
     key: trigger.key,
@@ -69,6 +71,7 @@ export const instantTaskTrigger = <const Key extends string>(trigger: {
     display: { label: trigger.label, description: trigger.description },
     operation: {
       type: 'hook',
+      inputFields: [triggerNote(trigger.helpText)],
       performSubscribe: subscribe(trigger.event),
       performUnsubscribe: unsubscribe,
       perform: receive(trigger.event),

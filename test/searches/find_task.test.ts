@@ -237,7 +237,7 @@ describe('Find Task', () => {
 
 describe('Find or Create Task', () => {
   it('pairs Find Task with Create Task: when the title matches nothing, Zapier creates the task', async () => {
-    expect(App.searchOrCreates!.find_or_create_task).toMatchObject({
+    expect(App.searchOrCreates!.find_task).toMatchObject({
       display: { label: 'Find or Create Task' },
       search: 'find_task',
       create: 'create_task',
