@@ -4,100 +4,122 @@ import { join, resolve } from 'node:path';
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import App from '../index';
-import { API, appFor, SECRETS, useNock } from './support/app';
-import { DESCRIPTION_PREFIX, isTitleCase, sampleProblems } from './support/definition-rules';
+import type { AuthFlavour } from '../lib/auth-flavour';
+import { API, SECRETS, useNock } from './support/app';
+import { CHECKS, type Definition } from './support/definition-rules';
 
 useNock();
 
-type Operation = {
-  key: string;
-  noun: string;
-  display: { label: string; description: string; hidden?: boolean };
-  operation: { sample?: Record<string, unknown>; outputFields?: { key: string; type?: string }[] };
-};
+const FLAVOURS: AuthFlavour[] = ['api_key', 'oauth2'];
+const project = resolve(__dirname, '..');
+const builds = join(project, '.tmp');
+let out: string;
+/** Each flavour's build, compiled as for `zapier push`: its index.js and the definition it exports. */
+const built = {} as Record<AuthFlavour, { entry: string; definition: Definition & Record<string, unknown> }>;
 
-const visibleSteps = (): [string, Operation][] =>
-  (Object.keys(DESCRIPTION_PREFIX) as (keyof typeof DESCRIPTION_PREFIX)[]).flatMap((kind) =>
-    Object.values((App[kind] ?? {}) as Record<string, Operation>)
-      .filter((step) => !step.display.hidden)
-      .map((step): [string, Operation] => [`${kind}.${step.key}`, step]),
-  );
-
-describe('the app definition', () => {
-  it.each(['api_key', 'oauth2'] as const)('passes Zapier schema validation with %s authentication', async (flavour) => {
-    // The same check `zapier-platform validate` runs: zapier-platform-schema via core.
-    const answer = await createAppHandler(appFor(flavour))({ command: 'validate' });
-    expect(answer.results).toEqual([]);
-  });
-
-  it('offers API key authentication by default', () => {
-    expect(App.authentication?.type).toBe('custom');
-  });
-});
-
-const steps = visibleSteps();
-// Until the first step exists there is nothing to check here.
-(steps.length ? describe.each(steps) : describe.skip.each([['none', {} as Operation]]))(
-  '%s in the Zap editor',
-  (path, step) => {
-    const kind = path.split('.')[0] as keyof typeof DESCRIPTION_PREFIX;
-
-    it('has a title-case label and a description that says what it does', () => {
-      expect(isTitleCase(step.display.label)).toBe(true);
-      expect(step.display.description.startsWith(DESCRIPTION_PREFIX[kind])).toBe(true);
-    });
-
-    it('has a sample that matches its output fields', () => {
-      const { sample, outputFields } = step.operation;
-      expect(sample).toBeDefined();
-      expect(outputFields?.length).toBeGreaterThan(0);
-      expect(sampleProblems(sample!, outputFields!)).toEqual([]);
-    });
-
-    it('has no secret in its sample', () => {
-      const text = JSON.stringify(step.operation.sample);
-      for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
-    });
-  },
-);
-
-describe('the compiled entry, loaded as Zapier runtime loads it', () => {
-  const project = resolve(__dirname, '..');
-  const builds = join(project, '.tmp');
-  let out: string;
-
-  beforeAll(() => {
-    mkdirSync(builds, { recursive: true });
-    out = mkdtempSync(join(builds, 'entry-'));
-  });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-  const compile = (flavour: string) => {
+beforeAll(() => {
+  mkdirSync(builds, { recursive: true });
+  out = mkdtempSync(join(builds, 'entry-'));
+  for (const flavour of FLAVOURS) {
     const dir = join(out, flavour);
     execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
       env: { ...process.env, CODETETHER_AUTH: flavour },
       stdio: 'pipe',
     });
-    return join(dir, 'index.js');
-  };
+    const entry = join(dir, 'index.js');
+    // Exactly what zapierwrapper.js does: require(index.js) and use module.exports as is.
+    built[flavour] = { entry, definition: require(entry) };
+  }
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+describe.each(FLAVOURS)('the %s build, checked as Zapier checks it', (flavour) => {
+  it('Schema: passes zapier-platform validate', async () => {
+    const answer = await createAppHandler(built[flavour].entry)({ command: 'validate' });
+    expect(answer.results).toEqual([]);
+  });
+
+  it.each(CHECKS)('$id: $title', (check) => {
+    expect(check.problems(built[flavour].definition)).toEqual([]);
+  });
+
+  it('House: no secret in any sample', () => {
+    const { triggers, creates, searches } = built[flavour].definition;
+    const samples = JSON.stringify([triggers, creates, searches]);
+    for (const secret of Object.values(SECRETS)) expect(samples).not.toContain(secret);
+  });
+});
+
+describe('the compiled entry, loaded as Zapier runtime loads it', () => {
   it.each([
     ['api_key', 'custom', { api_key: SECRETS.apiKey }],
     ['oauth2', 'oauth2', { access_token: SECRETS.accessToken }],
-  ])(
-    'exports the definition itself and runs the %s connection test',
-    async (flavour, type, authData) => {
-      const entry = compile(flavour);
-      // Exactly what zapierwrapper.js does: require(index.js) and use module.exports as is.
-      const definition = require(entry);
-      expect(definition.default).toBeUndefined();
-      expect(definition.authentication.type).toBe(type);
+  ] as const)('exports the definition itself and runs the %s connection test', async (flavour, type, authData) => {
+    const { entry, definition } = built[flavour];
+    expect(definition.default).toBeUndefined();
+    expect(definition.authentication?.type).toBe(type);
 
-      nock(API).get('/me').reply(200, { id: 'usr_1', email: 'ada@example.com', name: 'Ada', authenticated: true });
-      const handler = createAppHandler(entry);
-      const answer = await handler({ command: 'execute', method: 'authentication.test', bundle: { authData } });
-      expect(answer.results).toMatchObject({ id: 'usr_1', email: 'ada@example.com' });
-    },
-    60000,
-  );
+    nock(API).get('/me').reply(200, { id: 'usr_1', email: 'ada@example.com', name: 'Ada', authenticated: true });
+    const answer = await createAppHandler(entry)({
+      command: 'execute',
+      method: 'authentication.test',
+      bundle: { authData },
+    });
+    expect(answer.results).toMatchObject({ id: 'usr_1', email: 'ada@example.com' });
+  });
+
+  it('offers API key authentication when built without a choice, as in the tests', () => {
+    expect(App.authentication?.type).toBe('custom');
+  });
+});
+
+/** A copy of the definition with one value changed at a path; everything else is shared. */
+const changed = (definition: unknown, path: (string | number)[], value: unknown): Definition => {
+  const [head, ...rest] = path;
+  if (head === undefined) return value as Definition;
+  const node = definition as Record<string | number, unknown>;
+  const copy = (Array.isArray(node) ? [...node] : { ...node }) as Record<string | number, unknown>;
+  copy[head] = changed(node[head], rest, value);
+  return copy as Definition;
+};
+
+const fieldIndex = (step: 'create_task', key: string) =>
+  App.creates[step].operation.inputFields!.findIndex((field) => 'key' in field && field.key === key);
+const codebasePath = ['creates', 'create_task', 'operation', 'inputFields', fieldIndex('create_task', 'codebase_id')];
+const completed = App.triggers.task_completed;
+
+describe('the checks catch what Zapier’s reference and guidelines show as wrong', () => {
+  it.each([
+    ['D001', changed(App, [...codebasePath, 'key'], 'api_key')],
+    ['D004', changed(App, [...codebasePath, 'dynamic'], undefined)],
+    ['D004', changed(App, [...codebasePath, 'label'], 'Codebase ID')],
+    ['D005', changed(App, [...codebasePath, 'dynamic'], 'list_codebases.id.name')],
+    ['D005', changed(App, [...codebasePath, 'dynamic'], 'list_workspaces.id.title')],
+    ['D006', changed(App, ['triggers', 'task_completed', 'operation', 'performList'], undefined)],
+    ['D007', changed(App, [...codebasePath, 'placeholder'], 'http://codetether.example.com')],
+    ['D008', changed(App, [...codebasePath, 'helpText'], 'Leave empty to use https://api.codetether.io.')],
+    ['D008', changed(App, [...codebasePath, 'helpText'], 'See [the docs(https://codetether.io/docs).')],
+    ['D010', changed(App, ['triggers', 'new_task', 'operation', 'sample', 'id'], undefined)],
+    ['D011', changed(App, [...codebasePath, 'helpText'], 'codebase')],
+    ['D012', changed(App, ['searches', 'find_task', 'operation', 'sample'], undefined)],
+    ['D013', changed(App, ['creates', 'cancel_task', 'operation', 'inputFields', 0, 'search'], 'find_tasks.id')],
+    ['D015', changed(App, ['searchOrCreates', 'find_task', 'create'], 'make_task')],
+    ['D017', changed(App, ['triggers', 'task_completed', 'operation', 'performSubscribe'], undefined)],
+    ['D018', changed(App, ['creates', 'create_task', 'display', 'label'], 'Create task')],
+    ['D021', changed(App, ['triggers', 'new_task', 'display', 'description'], 'Triggers whenever a task is created.')],
+    ['D023', changed(App, ['searches', 'find_task', 'operation', 'sample', 'started_at'], '2026-11-30T14:02:13')],
+    ['D024', changed(App, ['searches', 'find_task', 'operation', 'sample', 'runtime_seconds'], '87')],
+    ['G01', changed(App, ['searches', 'find_task', 'display', 'description'], 'Searches for a task.')],
+    ['G02', changed(App, ['creates', 'create_task', 'display', 'description'], 'Creates a CodeTether task.')],
+    [
+      'G02',
+      changed(App, ['triggers', 'new_task', 'display', 'description'], `${completed.display.description} `.repeat(3)),
+    ],
+    ['G03', changed(App, ['triggers', 'new_task', 'display', 'description'], 'Triggers when a new Task is created.')],
+    ['G04', changed(App, ['searchOrCreates'], { find_or_create_task: App.searchOrCreates!.find_task })],
+    ['G05', changed(App, ['triggers', 'new_task', 'operation', 'outputFields', 0, 'label'], undefined)],
+  ])('%s fails a definition that breaks it', (id, definition) => {
+    const check = CHECKS.find((candidate) => candidate.id === id);
+    expect(check?.problems(definition)).not.toEqual([]);
+  });
 });
