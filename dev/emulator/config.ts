@@ -52,6 +52,12 @@ export interface EmulatorOptions {
     failMarker: string;
     /** A description containing this stops the task in needs_input. */
     needsInputMarker: string;
+    /**
+     * How the agent ends its answer. By default it adds the JSON object the
+     * prompt's Result Fields ask for, fenced; a description containing one of
+     * these makes it answer in prose only, fenced JSON, bare JSON or broken JSON.
+     */
+    answerMarkers: { prose: string; fencedJson: string; bareJson: string; brokenJson: string };
   };
   /** Some CodeTether servers write events dotted (`task.completed`); the app must accept both. */
   dottedEventNames: boolean;
@@ -98,7 +104,18 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   idempotencyTtlMs: 48 * 3600 * 1000,
   taskBudget: null,
   upgradeUrl: 'https://codetether.io/settings/billing',
-  tasks: { startDelayMs: 100, runDelayMs: 300, failMarker: '[fail]', needsInputMarker: '[needs-input]' },
+  tasks: {
+    startDelayMs: 100,
+    runDelayMs: 300,
+    failMarker: '[fail]',
+    needsInputMarker: '[needs-input]',
+    answerMarkers: {
+      prose: '[prose]',
+      fencedJson: '[fenced-json]',
+      bareJson: '[bare-json]',
+      brokenJson: '[broken-json]',
+    },
+  },
   dottedEventNames: false,
   taskWebhookSecret: 'whsec_emulator_demo_2d4f6a8c0e1b3d5f',
   deliveries: { maxAttempts: 5, firstRetryDelayMs: 200, timeoutMs: 10_000 },

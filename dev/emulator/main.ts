@@ -18,6 +18,7 @@ const main = async () => {
   API:      ${emulator.url}/v1/automation    OpenAPI: ${emulator.url}/openapi.json
   Demo API key: ${users[0]?.apiKey}
   A description containing ${tasks.failMarker} fails the task; ${tasks.needsInputMarker} makes it ask for input.
+  The agent ends with the JSON its Result Fields ask for; ${Object.values(tasks.answerMarkers).join(', ')} choose another ending.
 
 For \`zapier invoke\`, put this in .env:
   authData_api_key=${users[0]?.apiKey}

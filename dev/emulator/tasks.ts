@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { CreateTaskBody, TaskStatus, WebhookEvent } from '../../lib/api/contract';
+import { askedResultFields, type ResultField } from '../../lib/steps/result-data';
 import type { EmulatorOptions } from './config';
 
 export type TaskRequest = z.output<typeof CreateTaskBody>;
@@ -58,14 +59,44 @@ interface IdempotentCreate {
 const now = () => new Date().toISOString();
 const secondsBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 10) / 100;
 
-/** The same input always gives the same result text. */
-const resultOf = ({ agent_type, model, title, description }: TaskRequest): string => {
+type AnswerMarkers = EmulatorOptions['tasks']['answerMarkers'];
+
+/** A value such a field could hold: one of the options it names, a number, a yes or no, or a phrase. */
+const plausibleValue = ({ name, holds }: ResultField, title: string, seed: number): unknown => {
+  const options = (holds ?? '')
+    .split(/,|\bor\b/)
+    .map((option) => option.trim())
+    .filter(Boolean);
+  if (options.length > 1) return options[seed % options.length];
+  const about = `${name} ${holds ?? ''}`;
+  if (/\b(count|number|score|total|amount)\b|_(count|number|score|total|amount)\b/i.test(about)) return (seed % 9) + 1;
+  if (/^(is|has)_|yes or no|true or false/i.test(about)) return seed % 2 === 0;
+  return `${holds ?? name.replace(/_/g, ' ')} for “${title}”`;
+};
+
+/**
+ * The same input always gives the same answer: a line of prose, then the
+ * JSON object its Result Fields ask for, fenced, or the ending a marker asks for.
+ */
+const answerOf = ({ agent_type, model, title, description }: TaskRequest, markers: AnswerMarkers): string => {
   const fingerprint = createHash('sha256')
     .update([agent_type, model, title, description].join('\n'))
     .digest('hex')
     .slice(0, 12);
   const words = description.split(/\s+/).filter(Boolean).length;
-  return `The ${agent_type} agent finished “${title}” with model ${model}: ${words} words of instructions handled (result ${fingerprint}).`;
+  const prose = `The ${agent_type} agent finished “${title}” with model ${model}: ${words} words of instructions handled (result ${fingerprint}).`;
+  const asked = askedResultFields(description);
+  const seed = Number.parseInt(fingerprint.slice(0, 8), 16);
+  const data = asked.length
+    ? Object.fromEntries(asked.map((field) => [field.name, plausibleValue(field, title, seed)]))
+    : { title, words, result: fingerprint };
+  const json = JSON.stringify(data, null, 2);
+  if (description.includes(markers.prose)) return prose;
+  // A trailing comma and no closing brace: what a model cut off mid-answer writes.
+  if (description.includes(markers.brokenJson)) return `${prose}\n\n\`\`\`json\n${json.slice(0, -2)},\n\`\`\``;
+  if (description.includes(markers.bareJson)) return `${prose} ${JSON.stringify(data)}`;
+  if (asked.length || description.includes(markers.fencedJson)) return `${prose}\n\n\`\`\`json\n${json}\n\`\`\``;
+  return prose;
 };
 
 export class TaskStore {
@@ -190,7 +221,11 @@ export class TaskStore {
         'task_failed',
       );
     } else {
-      this.finish(task, { status: 'completed', result_summary: resultOf(task.request) }, 'task_completed');
+      this.finish(
+        task,
+        { status: 'completed', result_summary: answerOf(task.request, this.options.tasks.answerMarkers) },
+        'task_completed',
+      );
     }
   }
 

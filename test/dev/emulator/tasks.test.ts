@@ -1,4 +1,5 @@
 import { CancelledTask, CreatedTask, ErrorBody, MODELS, Task, TaskList, UserMe } from '../../../lib/api/contract';
+import { askForResultFields, resultDataOf } from '../../../lib/steps/result-data';
 import { type Answer, API_KEY, eventually, task, useEmulator } from './http';
 
 const OTHER_KEY = 'ct_emulator_other_user_key';
@@ -88,6 +89,48 @@ describe('a task’s life', () => {
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/\[fail\]/);
     expect(done.result_summary).toBeNull();
+  });
+
+  describe('ends its answer', () => {
+    const asked = [
+      { name: 'sentiment', holds: 'positive, neutral or negative' },
+      { name: 'ticket_count' },
+      { name: 'is_urgent' },
+      { name: 'summary', holds: 'one sentence' },
+    ];
+    const answered = async (description: string) =>
+      (await settledTask((await create(task({ title: 'Classify the email', description }))).body.task_id))
+        .result_summary ?? '';
+
+    it('with the JSON object its Result Fields ask for, plausible values in every key', async () => {
+      const result = await answered(askForResultFields('Classify this customer email.', asked));
+      const { result_data, result_data_error } = resultDataOf(result, asked);
+      expect(result).toMatch(/```json\n\{\n/);
+      expect(result_data_error).toBeNull();
+      expect(['positive', 'neutral', 'negative']).toContain(result_data?.sentiment);
+      expect(result_data).toMatchObject({
+        ticket_count: expect.any(Number),
+        is_urgent: expect.any(Boolean),
+        summary: 'one sentence for “Classify the email”',
+      });
+    });
+
+    it.each([
+      ['[prose]', null, 'The result holds no JSON object.'],
+      ['[broken-json]', null, 'The ```json block at the end of the result is not a valid JSON object.'],
+      ['[bare-json]', expect.objectContaining({ sentiment: expect.any(String), is_urgent: expect.any(Boolean) }), null],
+    ])('as %s asks', async (marker, data, error) => {
+      const result = await answered(askForResultFields(`Classify this customer email. ${marker}`, asked));
+      const { result_data, result_data_error } = resultDataOf(result, asked);
+      expect(result_data).toEqual(data);
+      expect(result_data_error).toBe(error);
+    });
+
+    it('in prose when nothing is asked, and with fenced JSON on demand', async () => {
+      expect(resultDataOf(await answered('Classify this customer email.')).result_data).toBeNull();
+      const data = resultDataOf(await answered('Classify this customer email. [fenced-json]')).result_data;
+      expect(data).toEqual({ title: 'Classify the email', words: 5, result: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    });
   });
 
   it('stops in needs_input when the description carries the input marker', async () => {
