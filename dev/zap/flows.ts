@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { TASK_STATUSES, WebhookList } from '../../lib/api/contract';
 import { messageOf } from '../../lib/api/errors';
+import { askedResultFields } from '../../lib/steps/result-data';
 import type { TaskOutput } from '../../lib/steps/task-output';
 import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
 import type { TaskEventOutput } from '../../lib/webhooks/task-events';
@@ -58,6 +59,34 @@ export const failureOf = async (step: Promise<unknown>): Promise<{ name: string;
 };
 
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** An output as Zapier offers it to later steps: nested objects flattened, their keys joined with `__`. */
+export const mappable = (output: object, prefix = ''): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(output).flatMap(([key, value]) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.entries(mappable(value, `${prefix}${key}__`))
+        : [[`${prefix}${key}`, value]],
+    ),
+  );
+
+/**
+ * The Result Data fields a later step maps from a task output, as one line
+ * for the log; a completed task must give each field its prompt asked for a
+ * value, unless its result_data_error says why it cannot.
+ */
+const mappedResultData = (output: TaskOutput): string => {
+  const keys = askedResultFields(output.description).map(({ name }) => `result_data__${name}`);
+  if (keys.length === 0 || output.status !== 'completed') return `“${output.result_summary ?? output.error}”`;
+  const fields = mappable(output);
+  const empty = keys.filter((key) => fields[key] == null);
+  expectThat(
+    empty.length === 0 || output.result_data_error,
+    `a value to map for every Result Field, or a result_data_error saying why, not none for ${empty.join(', ')}`,
+  );
+  const mapped = keys.map((key) => `${key} = ${JSON.stringify(fields[key] ?? null)}`).join(', ');
+  return output.result_data_error ? `${mapped} (${output.result_data_error})` : mapped;
+};
 
 // ---------------------------------------------------------------- connecting
 
@@ -205,10 +234,9 @@ export const receiveDelivery = async (
     `${subscription.trigger} to accept the signed delivery for ${taskId}`,
   );
   expectThat(event?.status === expectedStatus, `a ${expectedStatus} task, not ${event?.status}`);
-  const outcome = event?.result_summary ?? event?.error ?? '';
   return {
     events,
-    summary: `${subscription.trigger}: signed over the raw body, accepted; ${event?.status}: “${outcome}”`,
+    summary: `${subscription.trigger}: signed over the raw body, accepted; ${event?.status}: ${event && mappedResultData(event)}`,
   };
 };
 
@@ -230,6 +258,13 @@ export const unsubscribe = async (
 };
 
 // ---------------------------------------------------------------- actions and searches
+
+/** What a Zap that triages customer email asks the agent for, as Result Fields. */
+export const RESULT_FIELDS = [
+  'sentiment: positive, neutral or negative',
+  'priority: low, normal or high',
+  'reply_draft',
+];
 
 export const taskInput = (overrides: Record<string, unknown> = {}) => ({
   title: 'Summarise customer email from Dana Whitfield',
@@ -284,15 +319,21 @@ export const findOrCreateTask = async (
 };
 
 /**
- * Run Task and Wait for Result as Zapier runs it: perform with this run's
- * callback URL, the pause (status CALLBACK), then performResume with the
- * request that reached the callback URL.
+ * Run Task and Wait for Result as Zapier runs it: the output fields its
+ * Result Fields declare, perform with this run's callback URL, the pause
+ * (status CALLBACK), then performResume with the request that reached the
+ * callback URL. Every declared field must come back with a value to map.
  */
 export const runTaskAndWait = async (
   zap: Zap,
   authData: AuthData,
   inputData: Record<string, unknown> = taskInput({ title: 'Draft the weekly status update' }),
-): Promise<Done & { queued: TaskOutput; result: TaskOutput }> => {
+): Promise<Done & { queued: TaskOutput; result: TaskOutput; mapped: Record<string, unknown> }> => {
+  const declared = (
+    await zap.apiKeyApp.run<{ key: string }[]>('creates.run_task.operation.outputFields', { authData, inputData })
+  ).results
+    .map((field) => field.key)
+    .filter((key) => key.startsWith('result_data__'));
   const callbackUrl = zap.catcher.callbackUrl(uniqueName('run_task'));
   const started = await zap.apiKeyApp.run<TaskOutput>(
     'creates.run_task.operation.perform',
@@ -319,12 +360,18 @@ export const runTaskAndWait = async (
     (TASK_STATUSES as readonly string[]).includes(result.status) && result.status !== 'queued',
     'a finished task',
   );
+  const asked = askedResultFields(result.description).map(({ name }) => `result_data__${name}`);
+  expectThat(
+    declared.join() === asked.join(),
+    `the output fields the step declares (${declared.join(', ')}) to be the Result Fields its task was asked for`,
+  );
   return {
     queued: started.results,
     result,
+    mapped: mappable(result),
     summary:
       `${result.id} paused until its callback came (${signed ? 'signed the Python json.dumps way, accepted' : 'unsigned'}); ` +
-      `${result.status}: “${result.result_summary ?? result.error}”`,
+      `${result.status}: ${mappedResultData(result)}`,
   };
 };
 

@@ -80,8 +80,12 @@ const main = async (): Promise<boolean> => {
     }
     const [completedHook, failedHook] = subscriptions as [Subscription, Subscription];
 
-    const { task } = await step('Create Task', () =>
-      flows.createTask(running, authData, flows.taskInput({ idempotency_key: randomBytes(8).toString('hex') })),
+    const { task } = await step('Create Task with Result Fields', () =>
+      flows.createTask(
+        running,
+        authData,
+        flows.taskInput({ idempotency_key: randomBytes(8).toString('hex'), result_fields: flows.RESULT_FIELDS }),
+      ),
     );
     await step('Receive the signed Task Completed delivery', () =>
       flows.receiveDelivery(running, authData, completedHook, task.id, 'completed'),
@@ -98,7 +102,23 @@ const main = async (): Promise<boolean> => {
     );
     await step('Find Task by ID', () => flows.findTask(running, authData, { task_id: task.id }, task.id));
     await step('Find Task by title', () => flows.findTask(running, authData, { title: 'dana whitfield' }, task.id));
-    await step('Run Task and Wait for Result', () => flows.runTaskAndWait(running, authData));
+    const { mapped } = await step('Run Task and Wait for Result, with Result Fields', () =>
+      flows.runTaskAndWait(
+        running,
+        authData,
+        flows.taskInput({ title: 'Triage the email from Dana Whitfield', result_fields: flows.RESULT_FIELDS }),
+      ),
+    );
+    await step('Map its Result Data into a later Create Task', () =>
+      flows.createTask(
+        running,
+        authData,
+        flows.taskInput({
+          title: `Reply to Dana Whitfield (${mapped.result_data__priority} priority, ${mapped.result_data__sentiment})`,
+          description: `Send this reply to Dana Whitfield: ${mapped.result_data__reply_draft}`,
+        }),
+      ),
+    );
     const { task: toCancel } = await step('Create Task to cancel', () =>
       flows.createTask(running, authData, flows.taskInput({ title: 'Translate the onboarding guide' })),
     );

@@ -17,7 +17,7 @@ describe('a Zap with instant triggers', () => {
     const { subscription: completedHook } = await flows.subscribe(zap(), authData, 'task_completed');
     const { subscription: failedHook } = await flows.subscribe(zap(), authData, 'task_failed');
 
-    const { task } = await flows.createTask(zap(), authData);
+    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ result_fields: flows.RESULT_FIELDS }));
     const { task: failing } = await flows.createTask(
       zap(),
       authData,
@@ -32,6 +32,12 @@ describe('a Zap with instant triggers', () => {
       title: task.title,
       model: 'claude-sonnet',
       result_summary: expect.stringContaining(task.title),
+      result_data: {
+        sentiment: expect.stringMatching(/^(positive|neutral|negative)$/),
+        priority: expect.stringMatching(/^(low|normal|high)$/),
+        reply_draft: expect.any(String),
+      },
+      result_data_error: null,
       error: null,
     });
     expect(completed.events[0]?.event_id).toMatch(/^evt_/);
@@ -117,6 +123,36 @@ describe('actions, searches and dropdowns', () => {
     const signature = callback?.headers['x-codetether-signature'];
     expect(signature).not.toBe(signatureOf(secret, callback?.raw ?? ''));
     expect(signature).toBe(signatureOf(secret, pythonJsonDumps(JSON.parse(callback?.raw ?? '{}'))));
+  });
+
+  it('runs a task with Result Fields: declared before the run, answered, and mapped into a later step', async () => {
+    const { result, mapped } = await flows.runTaskAndWait(
+      zap(),
+      authData,
+      flows.taskInput({ title: 'Triage the email from Dana', result_fields: flows.RESULT_FIELDS }),
+    );
+    expect(result).toMatchObject({ status: 'completed', result_data_error: null });
+    expect(Object.keys(result.result_data ?? {})).toEqual(['sentiment', 'priority', 'reply_draft']);
+    const { task } = await flows.createTask(
+      zap(),
+      authData,
+      flows.taskInput({ title: `Reply (${mapped.result_data__priority} priority)` }),
+    );
+    expect(task.title).toBe(`Reply (${result.result_data?.priority} priority)`);
+  });
+
+  it('keeps a result whose JSON is broken, with result_data null and the reason, without failing', async () => {
+    const { result } = await flows.runTaskAndWait(
+      zap(),
+      authData,
+      flows.taskInput({ description: 'Triage this email. [broken-json]', result_fields: flows.RESULT_FIELDS }),
+    );
+    expect(result).toMatchObject({
+      status: 'completed',
+      result_summary: expect.stringContaining('```json'),
+      result_data: null,
+      result_data_error: 'The ```json block at the end of the result is not a valid JSON object.',
+    });
   });
 
   it('outputs a failed run as a failed task, so later steps can act on it', async () => {
