@@ -30,6 +30,13 @@ export const oauthAppTester = createAppTester(appFor('oauth2'));
 export const apiKeyAuth = { api_key: SECRETS.apiKey };
 export const oauthAuth = { access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken };
 
+/** What a hidden trigger gives its dynamic dropdown, asked as Zapier asks (`meta.page` counts from 0). */
+export const dropdownChoices = <Choice>(trigger: { operation: object }, meta: Record<string, unknown> = {}) =>
+  appTester((trigger.operation as { perform: never }).perform, {
+    authData: apiKeyAuth,
+    meta: { isFillingDynamicDropdown: true, ...meta },
+  }) as Promise<Choice[]>;
+
 /** A task as production returns it from `GET /tasks/{id}`. */
 export const taskFixture = (overrides: Record<string, unknown> = {}) => ({
   task_id: 'tsk_01J9Z6M4Q8',

@@ -1,15 +1,11 @@
 import nock from 'nock';
 import { MODELS } from '../../lib/api/contract';
 import listModels from '../../triggers/list_models';
-import { API, apiKeyAuth, appTester, useNock } from '../support/app';
+import { API, dropdownChoices, useNock } from '../support/app';
 
 useNock();
 
-const listed = () =>
-  appTester((listModels.operation as { perform: never }).perform, {
-    authData: apiKeyAuth,
-    meta: { isFillingDynamicDropdown: true },
-  }) as Promise<{ id: string; name: string }[]>;
+const listed = () => dropdownChoices<{ id: string; name: string }>(listModels);
 
 const info = (models?: string[]) => ({ name: 'CodeTether Automation API', version: '1.4.0', models });
 

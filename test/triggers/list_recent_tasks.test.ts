@@ -2,15 +2,12 @@ import nock from 'nock';
 import cancelTask from '../../creates/cancel_task';
 import findTask from '../../searches/find_task';
 import listRecentTasks, { TASKS_PER_DROPDOWN_PAGE } from '../../triggers/list_recent_tasks';
-import { API, apiKeyAuth, appTester, failureOf, taskFixture, useNock } from '../support/app';
+import { API, dropdownChoices, failureOf, taskFixture, useNock } from '../support/app';
 
 useNock();
 
 const listed = (page?: number) =>
-  appTester((listRecentTasks.operation as { perform: never }).perform, {
-    authData: apiKeyAuth,
-    meta: { isFillingDynamicDropdown: true, ...(page === undefined ? {} : { page }) },
-  }) as Promise<{ id: string; title: string }[]>;
+  dropdownChoices<{ id: string; title: string }>(listRecentTasks, page === undefined ? {} : { page });
 
 const tasks = (...ids: string[]) => ({
   tasks: ids.map((id) => taskFixture({ task_id: id, title: `Task ${id}`, model: null })),

@@ -2,15 +2,11 @@ import nock from 'nock';
 import createTask from '../../creates/create_task';
 import runTask from '../../creates/run_task';
 import listWorkspaces from '../../triggers/list_workspaces';
-import { apiKeyAuth, appTester, BASE, failureOf, SECRETS, useNock } from '../support/app';
+import { BASE, dropdownChoices, failureOf, SECRETS, useNock } from '../support/app';
 
 useNock();
 
-const listed = () =>
-  appTester((listWorkspaces.operation as { perform: never }).perform, {
-    authData: apiKeyAuth,
-    meta: { isFillingDynamicDropdown: true },
-  }) as Promise<{ id: string; name: string }[]>;
+const listed = () => dropdownChoices<{ id: string; name: string }>(listWorkspaces);
 
 const workspace = (id: string, name: string | null) => ({
   id,
