@@ -6,6 +6,8 @@ import type { Task } from '../api/contract';
 import { askForResultFields, type ResultField, resultDataOf, resultDataSample } from './result-data';
 import type { TaskOutput } from './task-output';
 
+const COMPLETED_PROMPT =
+  'Summarise this customer email in three bullet points and suggest a reply: "Hi team, our invoice #4821 shows a duplicate charge for November…"';
 const COMPLETED_RESULT =
   '• Dana was charged twice for invoice #4821 in November.\n• She asks for a refund of the duplicate charge.\n• She wants confirmation by Friday.\nSuggested reply: apologise, confirm the refund of $249.00 within 5 business days.';
 
@@ -16,8 +18,7 @@ export const completedTaskSample: TaskOutput = {
   run_id: 'run_3Fz8kQ1wNc',
   status: 'completed',
   title: 'Summarise customer email from Dana Whitfield',
-  description:
-    'Summarise this customer email in three bullet points and suggest a reply: "Hi team, our invoice #4821 shows a duplicate charge for November…"',
+  description: COMPLETED_PROMPT,
   model: 'claude-sonnet',
   created_at: '2026-11-30T14:02:11Z',
   started_at: '2026-11-30T14:02:13Z',
@@ -56,7 +57,7 @@ export const completedTaskSampleAsking = (fields: readonly ResultField[]): TaskO
   const result = `${COMPLETED_RESULT}\n\n\`\`\`json\n${JSON.stringify(data, null, 2)}\n\`\`\``;
   return {
     ...completedTaskSample,
-    description: askForResultFields(completedTaskSample.description ?? '', fields),
+    description: askForResultFields(COMPLETED_PROMPT, fields),
     result_summary: result,
     ...resultDataOf(result, fields),
   };

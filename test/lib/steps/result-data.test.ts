@@ -89,8 +89,14 @@ describe('result_data of a result', () => {
     });
   });
 
-  it('finds an object after a brace that never closes', () => {
+  it('finds an object after a brace that never closes or one that never opened', () => {
     expect(resultDataOf('Note { unfinished.\n{"priority": "high"}').result_data).toEqual({ priority: 'high' });
+    expect(resultDataOf('Smile :} then {"priority": "low"}').result_data).toEqual({ priority: 'low' });
+  });
+
+  it('reads quotes and braces escaped inside its strings', () => {
+    const result = 'Draft: {"reply": "She said \\"fine }\\" and left", "priority": "low"}';
+    expect(resultDataOf(result).result_data).toEqual({ reply: 'She said "fine }" and left', priority: 'low' });
   });
 
   it('falls back to a bare object when the ```json block is broken', () => {
@@ -101,6 +107,9 @@ describe('result_data of a result', () => {
   it('is null, with the reason, when the result holds no usable object', () => {
     expect(resultDataOf(prose)).toEqual({ result_data: null, result_data_error: 'The result holds no JSON object.' });
     expect(resultDataOf('Tags: ["refund", "billing"]').result_data).toBeNull();
+    expect(resultDataOf('```json\n["refund", "billing"]\n```').result_data_error).toBe(
+      'The ```json block at the end of the result is not a valid JSON object.',
+    );
     expect(resultDataOf('```json\n{"priority": high,}\n```')).toEqual({
       result_data: null,
       result_data_error: 'The ```json block at the end of the result is not a valid JSON object.',
@@ -138,12 +147,13 @@ describe('what the editor shows for asked fields', () => {
     const fields = await resultDataOutputFields(
       {} as never,
       {
-        inputData: { result_fields: ['sentiment: positive or negative', 'due_date', 'not valid!', 'sentiment'] },
+        inputData: { result_fields: ['sentiment: positive or negative', 'due_date', 'not valid!', 'sentiment', '__'] },
       } as never,
     );
     expect(fields).toEqual([
       { key: 'result_data__sentiment', label: 'Result Data Sentiment' },
       { key: 'result_data__due_date', label: 'Result Data Due Date' },
+      { key: 'result_data____', label: 'Result Data __' },
     ]);
     expect(await resultDataOutputFields({} as never, { inputData: {} } as never)).toEqual([]);
   });
