@@ -20,7 +20,7 @@ export const TaskOutput = zod.object({
   completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
   runtime_seconds: zod.nullable(zod.number()),
   result_summary: zod.nullable(zod.string()),
-  result_data: zod.nullable(zod.record(zod.string(), zod.unknown())),
+  result_data: zod.nullable(zod.looseObject({})),
   result_data_error: zod.nullable(zod.string()),
   error: zod.nullable(zod.string()),
 });
