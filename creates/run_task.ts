@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import { parseAnswer } from '../lib/api/answers';
-import { Delivery, EVENT_STATUS, FINISHED_STATUSES, normaliseEventName, TaskStatus } from '../lib/api/contract';
+import {
+  Delivery,
+  EVENT_STATUS,
+  FINISHED_STATUSES,
+  type InstantEvent,
+  normaliseEventName,
+  TaskStatus,
+} from '../lib/api/contract';
 import { createTask, taskToCreate } from '../lib/steps/create-task';
 import { askedResultFields, resultDataOf, resultDataOutputFields } from '../lib/steps/result-data';
 import { taskInputFields } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { completedTaskSample, completedTaskSampleAsking } from '../lib/steps/task-samples';
-import { deliveredBody, signatureVerdict } from '../lib/webhooks/deliveries';
-import { SIGNATURE_HEADER } from '../lib/webhooks/signature';
+import { readSignedDelivery, unsignedBody } from '../lib/webhooks/deliveries';
 
 const inputFields = [...taskInputFields];
 
@@ -41,24 +47,23 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
 
 /**
  * The delivery that resumed the step, checked. With a signing secret on the
- * connection it must be signed with it; no timestamp check, because Zapier
- * accepts a callback URL only once, so a delivery cannot be replayed.
+ * connection it must be signed with it: production signs the body alone
+ * (API-CONTRACT.md part 1), a server that adopted part 2 signs it with its
+ * timestamp. The unsigned timestamp of part 1 cannot show a replay, but
+ * Zapier accepts a callback URL only once, and only for this step's task.
  */
 const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery => {
-  const body = deliveredBody(bundle);
   const secret = bundle.authData?.webhook_secret;
+  let body = unsignedBody(bundle);
   if (secret) {
-    const verdict = signatureVerdict(bundle, secret, body, { checkAge: false });
-    if (verdict !== 'valid') {
-      const reason =
-        verdict === 'missing'
-          ? `it is not signed (it has no ${SIGNATURE_HEADER} header), although the connection has a Webhook Signing Secret`
-          : "its signature does not match the connection's Webhook Signing Secret";
+    const reading = readSignedDelivery(bundle, secret, 'timestamped_or_body');
+    if ('rejected' in reading) {
       throw new z.errors.Error(
-        `The result delivered for task “${taskId}” was refused: ${reason}. Check that the connection's Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server, then run the task again.`,
+        `The result delivered for task “${taskId}” was refused: ${reading.rejected}. Check that the connection's Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server, then run the task again.`,
         'invalid_signature',
       );
     }
+    body = reading.body;
   }
   const delivery = parseAnswer(z, Delivery, body, 'the task result delivery');
   if (delivery.task_id !== taskId) {
@@ -75,7 +80,7 @@ const deliveredStatus = (delivery: Delivery): TaskOutput['status'] | undefined =
   const stated = TaskStatus.safeParse(delivery.status);
   if (stated.success) return stated.data;
   const event = normaliseEventName(delivery.event);
-  return event in EVENT_STATUS ? EVENT_STATUS[event as keyof typeof EVENT_STATUS] : undefined;
+  return event && Object.hasOwn(EVENT_STATUS, event) ? EVENT_STATUS[event as InstantEvent] : undefined;
 };
 
 /**

@@ -28,7 +28,7 @@ const loadEmulator = () => {
 
 export const measureSteps = async ({ app }) => {
   const { createAppHandler } = require('zapier-platform-core');
-  const { startEmulator, signatureOf, pythonJsonDumps, verifyDelivery } = loadEmulator();
+  const { startEmulator, signatureOf, signedMessage, pythonJsonDumps, verifyDelivery } = loadEmulator();
   // Tasks stay queued through the run, so that Cancel Task has one to cancel.
   const emulator = await startEmulator({
     tasks: { startDelayMs: 600_000, runDelayMs: 600_000 },
@@ -105,10 +105,10 @@ export const measureSteps = async ({ app }) => {
     count('Task Finished: one poll (completed and failed)', await run('triggers.task_finished.operation.perform'));
     count('New Task: one poll', await run('triggers.new_task.operation.perform'));
 
-    // A delivery as the emulator sends it: the whole task embedded, signed over the raw body.
+    // A delivery as the emulator sends it: the whole task embedded, signed over its timestamp and the raw body.
     const task = (await run('searches.find_task.operation.perform', { inputData: { task_id: taskId } })).results[0];
     const { secret } = subscribed.results;
-    const delivery = (signedMessage) => {
+    const delivery = (signedBody) => {
       const body = {
         event: 'task_completed',
         event_id: 'evt_bench_1',
@@ -121,6 +121,7 @@ export const measureSteps = async ({ app }) => {
         task: { ...task, result_summary: 'Résumé: the benchmark ran — “fine”.' },
       };
       const content = JSON.stringify(body);
+      const timestamp = String(Math.floor(Date.now() / 1000));
       return {
         subscribeData: subscribed.results,
         cleanedRequest: body,
@@ -130,8 +131,8 @@ export const measureSteps = async ({ app }) => {
           content,
           headers: {
             'Http-Content-Type': 'application/json',
-            'Http-X-Codetether-Signature': signatureOf(secret, signedMessage(body, content)),
-            'Http-X-Codetether-Timestamp': String(Math.floor(Date.now() / 1000)),
+            'Http-X-Codetether-Signature': signatureOf(secret, signedMessage(signedBody(body, content), timestamp)),
+            'Http-X-Codetether-Timestamp': timestamp,
           },
         },
       };
@@ -168,7 +169,8 @@ export const measureSteps = async ({ app }) => {
         secret,
         signature: bundle.rawRequest.headers['Http-X-Codetether-Signature'],
         rawBody: bundle.rawRequest.content,
-        parsedBody: JSON.parse(bundle.rawRequest.content),
+        timestamp: bundle.rawRequest.headers['Http-X-Codetether-Timestamp'],
+        accepts: 'timestamped',
       };
       const rounds = HOOK_EVENTS * 10;
       const started = process.hrtime.bigint();

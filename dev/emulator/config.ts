@@ -63,6 +63,11 @@ export interface EmulatorOptions {
   dottedEventNames: boolean;
   /** Signs per-task `webhook_url` deliveries the way production does; null sends them unsigned. */
   taskWebhookSecret: string | null;
+  /**
+   * What subscription deliveries sign after their timestamp: the bytes sent,
+   * or Python's json.dumps of the payload, as a Python server is likely to.
+   */
+  subscriptionSignedBody: 'raw' | 'python_json_dumps';
   deliveries: {
     maxAttempts: number;
     /** The first retry waits this long; each further retry waits twice as long. */
@@ -118,6 +123,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   },
   dottedEventNames: false,
   taskWebhookSecret: 'whsec_emulator_demo_2d4f6a8c0e1b3d5f',
+  subscriptionSignedBody: 'raw',
   deliveries: { maxAttempts: 5, firstRetryDelayMs: 200, timeoutMs: 10_000 },
   maxBodyBytes: 1024 * 1024,
   workspaces: [

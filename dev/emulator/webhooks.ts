@@ -1,17 +1,25 @@
 /**
  * Outgoing webhooks, both kinds:
- * - subscriptions (part 2 of the contract): per-subscription secrets, the
- *   full task embedded, HMAC over the raw body, retries with exponential
- *   backoff on network errors and 5xx, and a 410 answer deletes the
- *   subscription;
- * - per-task `webhook_url` (part 1, production today): one attempt when the
- *   task completes or fails, signed over Python's json.dumps of the payload
- *   while the compact JSON is what is sent.
+ * - subscriptions (part 2 of the contract): per-subscription secrets (the
+ *   client's own when it sends one), the full task embedded, HMAC over
+ *   `{timestamp}.{raw body}` (or over Python's json.dumps of the payload,
+ *   when so configured), retries with exponential backoff on network errors
+ *   and 5xx, and a 410 answer deletes the subscription;
+ * - per-task `webhook_url` (part 1, production today): one attempt, never
+ *   retried, when the task completes or fails (a cancelled task sends
+ *   nothing), signed over Python's json.dumps of the payload while the
+ *   compact JSON is what is sent, the timestamp unsigned.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { CreateWebhookBody, WebhookEvent } from '../../lib/api/contract';
-import { pythonJsonDumps, SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
+import {
+  pythonJsonDumps,
+  SIGNATURE_HEADER,
+  signatureOf,
+  signedMessage,
+  TIMESTAMP_HEADER,
+} from '../../lib/webhooks/signature';
 import type { EmulatorOptions } from './config';
 import type { StoredTask } from './tasks';
 
@@ -36,8 +44,17 @@ export interface DeliveryAttempt {
   error: string | null;
 }
 
-/** Production's per-task webhooks only ever send these two. */
+/** Production's per-task webhooks only ever send these two: nothing for a cancelled task. */
 const TASK_WEBHOOK_EVENTS: ReadonlySet<WebhookEvent> = new Set(['task_completed', 'task_failed']);
+
+/** One event for one subscription: the body sent, and what is signed after the timestamp. */
+interface SubscriptionDelivery {
+  event: WebhookEvent;
+  name: string;
+  eventId: string;
+  body: string;
+  signedBody: string;
+}
 
 const unixSeconds = () => String(Math.floor(Date.now() / 1000));
 
@@ -49,7 +66,10 @@ export class WebhookHub {
   readonly attempts: DeliveryAttempt[] = [];
 
   constructor(
-    private readonly options: Pick<EmulatorOptions, 'deliveries' | 'taskWebhookSecret' | 'dottedEventNames'>,
+    private readonly options: Pick<
+      EmulatorOptions,
+      'deliveries' | 'taskWebhookSecret' | 'dottedEventNames' | 'subscriptionSignedBody'
+    >,
   ) {}
 
   subscribe(ownerId: string, body: z.output<typeof CreateWebhookBody>): Subscription {
@@ -58,7 +78,7 @@ export class WebhookHub {
       ownerId,
       url: body.url,
       events: [...new Set(body.events)],
-      secret: `whsec_${randomBytes(24).toString('hex')}`,
+      secret: body.secret ?? `whsec_${randomBytes(24).toString('hex')}`,
       created_at: new Date().toISOString(),
     };
     this.subscriptions.set(subscription.id, subscription);
@@ -83,7 +103,7 @@ export class WebhookHub {
     for (const subscription of this.list(task.ownerId)) {
       if (!subscription.events.includes(event)) continue;
       const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-      const body = JSON.stringify({
+      const payload = {
         event: name,
         event_id: eventId,
         task_id,
@@ -93,8 +113,10 @@ export class WebhookHub {
         error,
         timestamp,
         task: { ...task.record },
-      });
-      this.track(this.deliverToSubscription(subscription, event, name, eventId, body));
+      };
+      const body = JSON.stringify(payload);
+      const signedBody = this.options.subscriptionSignedBody === 'raw' ? body : pythonJsonDumps(payload);
+      this.track(this.deliverToSubscription(subscription, { event, name, eventId, body, signedBody }));
     }
     if (task.request.webhook_url && TASK_WEBHOOK_EVENTS.has(event)) {
       const payload = { event: name, run_id, task_id, status, result, error, timestamp };
@@ -152,21 +174,20 @@ export class WebhookHub {
     }
   }
 
+  /** Each attempt has its own timestamp, and so its own signature. */
   private async deliverToSubscription(
     subscription: Subscription,
-    event: WebhookEvent,
-    name: string,
-    eventId: string,
-    body: string,
+    { event, name, eventId, body, signedBody }: SubscriptionDelivery,
   ) {
     const { maxAttempts, firstRetryDelayMs } = this.options.deliveries;
     for (let attempt = 1; attempt <= maxAttempts && !this.closed; attempt++) {
       if (!this.subscriptions.has(subscription.id)) return;
+      const timestamp = unixSeconds();
       const { status, error } = await this.post(subscription.url, body, {
         'X-CodeTether-Event': name,
         'X-CodeTether-Delivery': eventId,
-        [TIMESTAMP_HEADER]: unixSeconds(),
-        [SIGNATURE_HEADER]: signatureOf(subscription.secret, body),
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signatureOf(subscription.secret, signedMessage(signedBody, timestamp)),
       });
       this.attempts.push({
         kind: 'subscription',
@@ -188,6 +209,7 @@ export class WebhookHub {
     }
   }
 
+  /** Once, whatever the answer: production never retries, so a lost delivery leaves its receiver waiting. */
   private async deliverTaskWebhook(url: string, event: WebhookEvent, payload: Record<string, unknown>) {
     const secret = this.options.taskWebhookSecret;
     // Production signs json.dumps(payload) but sends compact JSON: the bytes differ on purpose.

@@ -232,14 +232,25 @@ export const WEBHOOK_EVENTS = [
 export const WebhookEvent = zod.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = zod.infer<typeof WebhookEvent>;
 
+/** A web address: a URL of any other scheme (`javascript:`, `file:`) is no place to send anything. */
+export const WebAddress = zod.url({ protocol: /^https?$/ });
+
+/** A subscription's ID goes into a URL path: printable ASCII, no spaces. */
+export const WebhookId = zod.string().check(zod.regex(/^[\x21-\x7e]{1,200}$/));
+
+/** The shortest secret a client may choose for its subscription. */
+export const MIN_CLIENT_SECRET_LENGTH = 32;
+
 export const CreateWebhookBody = zod.object({
-  url: zod.url(),
+  url: WebAddress,
   events: zod.array(WebhookEvent).check(zod.minLength(1)),
+  // The client's own signing secret; without one the server makes one.
+  secret: zod.optional(text(MIN_CLIENT_SECRET_LENGTH)),
   description: zod.optional(text(0, 500)),
 });
 
 export const WebhookSubscription = zod.looseObject({
-  id: text(1),
+  id: WebhookId,
   url: zod.string(),
   events: zod.array(zod.string()),
   secret: text(1),
@@ -279,5 +290,11 @@ export const EVENT_STATUS = {
 } as const satisfies Partial<Record<WebhookEvent, Task['status']>>;
 export type InstantEvent = keyof typeof EVENT_STATUS;
 
-/** `task.completed` and `task_completed` name the same event. */
-export const normaliseEventName = (event: string): string => event.trim().toLowerCase().replace(/\./g, '_');
+/**
+ * The event a delivery names, written `task_completed` or, as some servers
+ * do, `task.completed`; exactly so: any other spelling names no event.
+ */
+export const normaliseEventName = (event: string): WebhookEvent | undefined => {
+  const name = event.startsWith('task.') ? `task_${event.slice('task.'.length)}` : event;
+  return (WEBHOOK_EVENTS as readonly string[]).includes(name) ? (name as WebhookEvent) : undefined;
+};

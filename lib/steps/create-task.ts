@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
-import { AgentType, CreatedTask, CreateTaskBody, MAX_PROMPT_LENGTH } from '../api/contract';
+import { AgentType, CreatedTask, CreateTaskBody, MAX_PROMPT_LENGTH, WebAddress } from '../api/contract';
 import { askForResultFields, ResultFieldsInput } from './result-data';
 import { type LabelledField, parseStepInput } from './step-input';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
@@ -24,7 +24,7 @@ const CreateTaskInput = zod.pipe(
   zod.extend(CreateTaskBody, {
     agent_type: zod._default(AgentType, 'general'),
     model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
-    webhook_url: zod.optional(zod.url({ protocol: /^https?$/ })),
+    webhook_url: zod.optional(WebAddress),
     idempotency_key: zod.optional(zod.string()),
     result_fields: ResultFieldsInput,
   }),

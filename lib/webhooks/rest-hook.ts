@@ -8,17 +8,28 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
+import { statusOf } from '../api/errors';
 import { listLimit, listTasks } from '../api/task-list';
 import { triggerNote } from '../steps/task-fields';
-import { readDelivery } from './deliveries';
+import { type DeliveryReading, readSignedDelivery } from './deliveries';
 import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
 import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
 
 /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
 const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
+const SubscriptionSecret = zod.pick(StoredSubscription, { secret: true });
 
-const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task> =>
-  (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task of the event' })).data;
+/** The task of a signed event, read from CodeTether; none when it is gone (deleted since). */
+const readEventTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
+  try {
+    const what = 'reading the task of the event';
+    return (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what })).data;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
+    return undefined;
+  }
+};
 
 /**
  * A delivery that fails its checks yields nothing and a warning: throwing
@@ -27,14 +38,19 @@ const fetchTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Ta
 const receive =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const secret = zod.partial(StoredSubscription).safeParse(bundle.subscribeData).data?.secret;
-    const reading = readDelivery(bundle, secret);
+    const secret = SubscriptionSecret.safeParse(bundle.subscribeData).data?.secret;
+    const reading: DeliveryReading = secret
+      ? readSignedDelivery(bundle, secret, 'timestamped')
+      : {
+          rejected:
+            'this Zap keeps no signing secret for its subscription, so nothing shows that CodeTether sent it; turn the Zap off and on again to subscribe anew',
+        };
     if ('rejected' in reading) {
       z.console.warn(`Ignored a CodeTether webhook delivery: ${reading.rejected}.`);
       return [];
     }
     const outputs: TaskEventOutput[] = [];
-    for (const item of reading.events) {
+    for (const item of Array.isArray(reading.body) ? reading.body : [reading.body]) {
       const parsed = DeliveryEnvelope.safeParse(item);
       if (!parsed.success) {
         const field = parsed.error.issues[0]?.path.join('.') || 'body';
@@ -43,8 +59,8 @@ const receive =
       }
       const { task: embedded, ...delivery } = parsed.data;
       if (normaliseEventName(delivery.event) !== event) continue;
-      const task = Task.safeParse(embedded).data ?? (await fetchTask(z, bundle, delivery.task_id));
-      outputs.push(toEventOutput(task, event, delivery));
+      const task = Task.safeParse(embedded).data ?? (await readEventTask(z, bundle, delivery.task_id));
+      if (task) outputs.push(toEventOutput(task, event, delivery));
     }
     return outputs;
   };

@@ -1,15 +1,21 @@
 /**
- * Webhook signatures: `X-CodeTether-Signature: sha256=<hex HMAC-SHA256>`.
- *
- * Subscriptions sign the raw body. Production's per-task deliveries sign
- * Python's `json.dumps(payload)` (", " and ": " separators, non-ASCII as
- * \uXXXX) but send compact JSON, so a verifier accepts either form.
+ * Webhook signatures: `X-CodeTether-Signature: sha256=<hex HMAC-SHA256(secret, message)>`.
+ * One mechanism, two messages (API-CONTRACT.md):
+ * - subscriptions (part 2) sign `{timestamp}.{body}`, with the
+ *   X-CodeTether-Timestamp they send, so a captured delivery cannot be
+ *   replayed under a fresh timestamp;
+ * - production's per-task webhooks (part 1) sign the body alone and send the
+ *   timestamp unsigned.
+ * Either way "the body" may be the bytes sent or Python's `json.dumps` of
+ * them: Python servers sign json.dumps(payload) (", " and ": " separators,
+ * non-ASCII as \uXXXX) but send compact JSON.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseJson } from '../api/answers';
 
 export const SIGNATURE_HEADER = 'X-CodeTether-Signature';
 export const TIMESTAMP_HEADER = 'X-CodeTether-Timestamp';
-/** Deliveries older than this are refused as replays. */
+/** A signed timestamp further than this from now is refused as a replay. */
 export const MAX_DELIVERY_AGE_SECONDS = 5 * 60;
 
 const SHORT_ESCAPES: Record<string, string> = {
@@ -57,54 +63,62 @@ export const pythonJsonDumpsOfText = (raw: string): string | undefined => {
   for (let match = JSON_TOKEN.exec(raw); match; match = JSON_TOKEN.exec(raw)) {
     const [token] = match;
     consumed += token.length;
-    if (token.startsWith('"')) out += pythonString(JSON.parse(token) as string);
-    else if (token === ',' || token === ':') out += `${token} `;
+    if (token.startsWith('"')) {
+      const text = parseJson(token);
+      if (typeof text !== 'string') return undefined;
+      out += pythonString(text);
+    } else if (token === ',' || token === ':') out += `${token} `;
     else if (!/^\s/.test(token)) out += token;
   }
   return consumed === raw.length ? out : undefined;
 };
 
+/** What a signature covers: the body after the timestamp (subscriptions), or the body alone (per-task webhooks). */
+export const signedMessage = (body: string, timestamp?: string): string =>
+  timestamp === undefined ? body : `${timestamp}.${body}`;
+
 export const signatureOf = (secret: string, message: string): string =>
   `sha256=${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`;
 
-const sameSignature = (expected: string, given: string): boolean => {
-  const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(given, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-};
+const SIGNATURE_FORMAT = /^sha256=[0-9a-f]{64}$/i;
 
-export type SignatureVerdict = 'valid' | 'missing' | 'mismatch' | 'stale';
+const sameSignature = (expected: string, given: string): boolean =>
+  timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(given, 'latin1'));
+
+/** Which messages a receiver accepts: subscriptions only the timestamped one; per-task webhooks either. */
+export type SignedMessages = 'timestamped' | 'timestamped_or_body';
+
+export type SignatureVerdict = 'valid' | 'missing' | 'no_timestamp' | 'mismatch' | 'stale';
 
 /**
- * Checks a delivery's signature against the raw body, then against its
- * Python-style re-serialisation (from the raw text when there is one, else
- * from the parsed body); both in constant time.
- * A timestamp, when given, must be within MAX_DELIVERY_AGE_SECONDS of now.
+ * Checks a delivery's signature, in constant time, over each accepted
+ * message built from the raw body or its Python-style re-serialisation.
+ * A timestamped signature is valid only within MAX_DELIVERY_AGE_SECONDS of now.
  */
 export const verifyDelivery = (options: {
   secret: string;
   signature: string | undefined;
+  /** The body exactly as delivered: what was signed is built from these bytes, never from a parsed copy. */
   rawBody: string;
-  parsedBody: unknown;
-  timestamp?: string;
+  timestamp: string | undefined;
+  accepts: SignedMessages;
   nowSeconds?: number;
 }): SignatureVerdict => {
-  const signature = options.signature?.trim().toLowerCase();
-  if (!signature) return 'missing';
-  const matches =
-    sameSignature(signatureOf(options.secret, options.rawBody), signature) ||
-    sameSignature(
-      signatureOf(
-        options.secret,
-        (options.rawBody && pythonJsonDumpsOfText(options.rawBody)) || pythonJsonDumps(options.parsedBody),
-      ),
-      signature,
-    );
-  if (!matches) return 'mismatch';
-  if (options.timestamp !== undefined) {
-    const sent = Number(options.timestamp);
-    const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-    if (!Number.isFinite(sent) || Math.abs(now - sent) > MAX_DELIVERY_AGE_SECONDS) return 'stale';
-  }
-  return 'valid';
+  const given = options.signature?.trim();
+  if (!given) return 'missing';
+  if (!SIGNATURE_FORMAT.test(given)) return 'mismatch';
+  const signature = given.toLowerCase();
+  const bodies = [options.rawBody, pythonJsonDumpsOfText(options.rawBody)].filter(
+    (body): body is string => body !== undefined,
+  );
+  const signs = (timestamp?: string) =>
+    bodies.some((body) => sameSignature(signatureOf(options.secret, signedMessage(body, timestamp)), signature));
+  if (options.accepts === 'timestamped_or_body' && signs()) return 'valid';
+  const { timestamp } = options;
+  if (timestamp === undefined) return options.accepts === 'timestamped' ? 'no_timestamp' : 'mismatch';
+  if (!signs(timestamp)) return 'mismatch';
+  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  // Unix seconds, digits only: the signed text is what counts, so no other spelling of a number is read.
+  const inWindow = /^\d{1,12}$/.test(timestamp) && Math.abs(now - Number(timestamp)) <= MAX_DELIVERY_AGE_SECONDS;
+  return inWindow ? 'valid' : 'stale';
 };

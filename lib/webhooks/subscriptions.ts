@@ -1,24 +1,26 @@
 /**
- * The webhook subscriptions of API-CONTRACT.md part 2: subscribing stores
- * the subscription's id and signing secret; unsubscribing is repeatable; a
- * subscription whose answer cannot be used is removed again.
+ * The webhook subscriptions of API-CONTRACT.md part 2: subscribing sends a
+ * fresh secret of its own and stores the subscription's id and the secret
+ * the answer holds; unsubscribing is repeatable; a subscription whose answer
+ * cannot be used is removed again. Input that is not valid sends nothing.
  */
+import { randomBytes } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { parseAnswer } from '../api/answers';
 import { callApi } from '../api/client';
-import { CreateWebhookBody, type InstantEvent, WebhookList, WebhookSubscription } from '../api/contract';
+import { CreateWebhookBody, type InstantEvent, WebhookId, WebhookList, WebhookSubscription } from '../api/contract';
 import { messageOf, statusOf } from '../api/errors';
 
 /** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
 export const StoredSubscription = zod.object({
-  id: zod.string().check(zod.minLength(1)),
+  id: WebhookId,
   secret: zod.string().check(zod.minLength(1)),
 });
 
 /** Whatever a subscribe answer was, before it is known to be usable. */
 const AnySubscribeAnswer = zod.unknown();
-const SubscriptionId = zod.looseObject({ id: zod.string().check(zod.minLength(1)) });
+const SubscriptionId = zod.looseObject({ id: WebhookId });
 type StoredSubscription = zod.infer<typeof StoredSubscription>;
 
 const SUBSCRIBING = 'creating the webhook subscription';
@@ -75,10 +77,12 @@ const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: un
 export const subscribe =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<StoredSubscription> => {
-    const body = CreateWebhookBody.safeParse({ url: bundle.targetUrl, events: [event] });
+    // 32 random bytes as hex: 64 characters, past the contract's minimum of 32.
+    const secret = randomBytes(32).toString('hex');
+    const body = CreateWebhookBody.safeParse({ url: bundle.targetUrl, events: [event], secret });
     if (!body.success) {
       throw new z.errors.Error(
-        'Zapier gave no valid address for CodeTether to send events to. Turn the Zap off and on again.',
+        'Zapier gave no web address (https://…) for CodeTether to send events to, so nothing was subscribed: turn the Zap off and on again.',
         'invalid_target_url',
         400,
       );
@@ -101,6 +105,7 @@ export const subscribe =
       throw error;
     }
     try {
+      // The server may have put a secret of its own in effect: the answer's is the one that signs.
       const subscription = parseAnswer(z, WebhookSubscription, answer, SUBSCRIBING);
       return { id: subscription.id, secret: subscription.secret };
     } catch (error) {
@@ -113,7 +118,15 @@ export const unsubscribe = async (
   z: ZObject,
   bundle: Bundle,
 ): Promise<{ id: string | null; already_removed: boolean }> => {
-  const id = bundle.subscribeData?.id;
-  if (!id) return { id: null, already_removed: true };
-  return { id, already_removed: !(await removeSubscription(z, bundle, id)) };
+  const stored: unknown = bundle.subscribeData?.id;
+  if (stored === undefined || stored === null || stored === '') return { id: null, already_removed: true };
+  const id = WebhookId.safeParse(stored);
+  if (!id.success) {
+    throw new z.errors.Error(
+      'The webhook subscription this Zap kept has no valid ID, so CodeTether was not asked to remove it; CodeTether stops sending to this Zap once Zapier refuses a delivery (410 Gone).',
+      'invalid_subscription_id',
+      400,
+    );
+  }
+  return { id: id.data, already_removed: !(await removeSubscription(z, bundle, id.data)) };
 };

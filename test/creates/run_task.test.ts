@@ -4,7 +4,7 @@ import runTask from '../../creates/run_task';
 import App from '../../index';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
-import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
+import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/signature';
 import { API, apiKeyAuth, appTester, failureOf, SECRETS, taskFixture, useNock } from '../support/app';
 
 useNock();
@@ -261,6 +261,9 @@ describe('Run Task and Wait for Result: performResume', () => {
     expect(started).toMatchObject({ status: 'running', completed_at: null });
     const progress = await resume(delivery({ event: 'task_progress', status: null, result: null }));
     expect(progress).toMatchObject({ status: 'queued', completed_at: null });
+    for (const event of ['constructor', 'TASK_FAILED', 'task_created']) {
+      expect(await resume(delivery({ event, status: null }))).toMatchObject({ status: 'queued' });
+    }
   });
 
   it('reads the parsed delivery when Zapier passes no raw body', async () => {
@@ -301,23 +304,60 @@ describe('Run Task and Wait for Result: performResume', () => {
       expect(task.result_summary).toBe('Résumé: “done”');
     });
 
-    it("checks production's signature against the parsed delivery when Zapier passes only headers and no raw body", async () => {
-      const body = delivery();
-      const task = await appTester(runTask.operation.performResume as never, {
-        authData: { ...apiKeyAuth, webhook_secret: secret },
-        inputData: input,
-        outputData: queued,
-        cleanedRequest: body,
-        rawRequest: { headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) } },
+    it('accepts a server that signs its timestamp with the body, as subscriptions do, within five minutes', async () => {
+      const raw = JSON.stringify(delivery());
+      const sentAt = String(Math.floor(Date.now() / 1000));
+      const signed = (timestamp: string) => ({
+        'Http-X-Codetether-Signature': signatureOf(secret, signedMessage(raw, timestamp)),
+        'Http-X-Codetether-Timestamp': timestamp,
       });
-      expect(task).toMatchObject({ status: 'completed' });
+      const task = await resume(delivery(), { webhookSecret: secret, raw, headers: signed(sentAt) });
+      expect(task.status).toBe('completed');
+      const stale = String(Number(sentAt) - 3600);
+      const failure = await failureOf(resume(delivery(), { webhookSecret: secret, raw, headers: signed(stale) }));
+      expect(failure.message).toMatch(/was refused: its signed X-CodeTether-Timestamp is more than 5 minutes away/);
+    });
+
+    it('refuses a signed delivery without its raw body: nothing signs the parsed copy', async () => {
+      const body = delivery();
+      const failure = await failureOf(
+        appTester(runTask.operation.performResume as never, {
+          authData: { ...apiKeyAuth, webhook_secret: secret },
+          inputData: input,
+          outputData: queued,
+          cleanedRequest: body,
+          rawRequest: { headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) } },
+        }),
+      );
+      expect(failure.message).toMatch(/was refused: its body is not a JSON object or array/);
+    });
+
+    it('refuses an empty body signed as such, whatever parsed copy comes with it', async () => {
+      const failure = await failureOf(
+        resume(delivery(), {
+          webhookSecret: secret,
+          raw: '',
+          headers: { 'Http-X-Codetether-Signature': signatureOf(secret, '') },
+        }),
+      );
+      expect(failure.message).toMatch(/was refused: its body is not a JSON object or array/);
+    });
+
+    it('reads the result from the signed bytes, never from the parsed copy next to them', async () => {
+      const raw = JSON.stringify(delivery());
+      const task = await resume(delivery({ result: 'Refund approved: send it to account 0000' }), {
+        webhookSecret: secret,
+        raw,
+        headers: { 'Http-X-Codetether-Signature': signatureOf(secret, raw) },
+      });
+      expect(task.result_summary).toBe(delivery().result);
     });
 
     it.each([
       [
         'a wrong signature',
         { 'Http-X-Codetether-Signature': signatureOf('another-secret', '{}') },
-        /its signature does not match/,
+        /its X-CodeTether-Signature does not match its body and the signing secret/,
       ],
       ['no signature', {}, /it is not signed \(it has no X-CodeTether-Signature header\)/],
     ])('refuses a delivery with %s, naming the setting but never the secret', async (_case, headers, reason) => {

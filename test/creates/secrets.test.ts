@@ -59,7 +59,7 @@ describe('no secret in the logs, outputs or errors of the task steps', () => {
       cleanedRequest: body,
       rawRequest: { content: JSON.stringify(body), headers: { 'Http-X-Codetether-Signature': 'sha256=0000' } },
     });
-    expect(refused.output).toMatch(/was refused: its signature does not match/);
+    expect(refused.output).toMatch(/was refused: its X-CodeTether-Signature does not match/);
     for (const text of [started.logs, started.output, refused.logs, refused.output]) expectNoSecret(text);
   });
 

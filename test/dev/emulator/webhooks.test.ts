@@ -1,5 +1,5 @@
 import { Delivery, WebhookList, WebhookSubscription } from '../../../lib/api/contract';
-import { pythonJsonDumps, signatureOf, verifyDelivery } from '../../../lib/webhooks/signature';
+import { pythonJsonDumps, signatureOf, signedMessage, verifyDelivery } from '../../../lib/webhooks/signature';
 import { eventually, type Received, startReceiver, task, useEmulator } from './http';
 
 const { call, emulator } = useEmulator({
@@ -24,8 +24,8 @@ afterAll(async () => {
   await Promise.all(receivers.map((started) => started.close()));
 });
 
-const subscribe = async (url: string, events: string[]) => {
-  const answer = await call('POST', '/v1/automation/webhooks', { body: { url, events } });
+const subscribe = async (url: string, events: string[], secret?: string) => {
+  const answer = await call('POST', '/v1/automation/webhooks', { body: { url, events, secret } });
   expect(answer.status).toBe(201);
   return WebhookSubscription.parse(answer.body);
 };
@@ -63,6 +63,21 @@ describe('webhook subscriptions', () => {
     expect(again.body).toEqual({ detail: { error: 'not_found', message: 'Webhook not found' } });
   });
 
+  it('uses the secret the client sends, and says so in its answer', async () => {
+    const secret = 'a'.repeat(32);
+    const subscription = await subscribe('http://127.0.0.1:9/own', ['task_failed'], secret);
+    expect(subscription.secret).toBe(secret);
+  });
+
+  it.each([
+    [{ url: 'https://hooks.zapier.com/x', events: ['task_failed'], secret: 'a'.repeat(31) }, ['body', 'secret']],
+    [{ url: 'javascript:alert(1)', events: ['task_failed'] }, ['body', 'url']],
+  ])('refuses a short secret or an address that is not http(s) with a 422 that names it', async (body, loc) => {
+    const answer = await call('POST', '/v1/automation/webhooks', { body });
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail[0].loc).toEqual(loc);
+  });
+
   it('refuses an unknown event with a 422 that names it', async () => {
     const answer = await call('POST', '/v1/automation/webhooks', {
       body: { url: 'https://hooks.zapier.com/x', events: ['task_exploded'] },
@@ -90,8 +105,11 @@ describe('subscription deliveries', () => {
     expect(completed.headers['content-type']).toBe('application/json');
     expect(completed.headers['x-codetether-event']).toBe('task_completed');
     expect(completed.headers['x-codetether-delivery']).toBe(delivery.event_id);
-    expect(completed.headers['x-codetether-signature']).toBe(signatureOf(subscription.secret, completed.raw));
-    expect(Number(completed.headers['x-codetether-timestamp'])).toBeCloseTo(Date.now() / 1000, -1);
+    const timestamp = completed.headers['x-codetether-timestamp'] as string;
+    expect(Number(timestamp)).toBeCloseTo(Date.now() / 1000, -1);
+    expect(completed.headers['x-codetether-signature']).toBe(
+      signatureOf(subscription.secret, signedMessage(completed.raw, timestamp)),
+    );
   });
 
   it('deliver only the events a subscription names', async () => {
@@ -107,11 +125,16 @@ describe('subscription deliveries', () => {
 
   it('retry with exponential backoff while the receiver fails, keeping the event ID', async () => {
     const hook = await receiver((_request, index) => (index < 2 ? 503 : 200));
-    await subscribe(`${hook.url}/flaky`, ['task_created']);
+    const { secret } = await subscribe(`${hook.url}/flaky`, ['task_created']);
     const taskId = await createTask();
     await eventually(async () => (hook.received.length === 3 ? true : undefined));
     const [first, second, third] = hook.received;
     expect(new Set(hook.received.map((entry) => entry.body.event_id)).size).toBe(1);
+    // Each attempt is signed with its own timestamp.
+    for (const entry of hook.received) {
+      const timestamp = entry.headers['x-codetether-timestamp'] as string;
+      expect(entry.headers['x-codetether-signature']).toBe(signatureOf(secret, signedMessage(entry.raw, timestamp)));
+    }
     expect(third!.body.task_id).toBe(taskId);
     const firstWait = second!.at - first!.at;
     const secondWait = third!.at - second!.at;
@@ -178,8 +201,8 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
         secret,
         signature,
         rawBody: delivery!.raw,
-        parsedBody: delivery!.body,
         timestamp: delivery!.headers['x-codetether-timestamp'] as string,
+        accepts: 'timestamped_or_body',
       }),
     ).toBe('valid');
   });
@@ -192,6 +215,18 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
     expect(hook.received[0]!.body.error).toMatch(/\[fail\]/);
   });
 
+  it('are sent once, never retried, even when the receiver fails', async () => {
+    const hook = await receiver(() => 503);
+    const url = `${hook.url}/down`;
+    await createTask({ webhook_url: url });
+    await eventually(async () => (hook.received.length ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await emulator().deliveriesSettled();
+    expect(hook.received).toHaveLength(1);
+    const attempts = emulator().deliveries.filter((attempt) => attempt.url === url);
+    expect(attempts.map(({ kind, attempt, status }) => [kind, attempt, status])).toEqual([['task_webhook', 1, 503]]);
+  });
+
   it('say nothing about a cancelled task', async () => {
     const hook = await receiver();
     const taskId = await createTask({ webhook_url: `${hook.url}/callback` });
@@ -199,6 +234,25 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     await emulator().deliveriesSettled();
     expect(hook.received).toHaveLength(0);
+  });
+});
+
+describe('an emulator that signs subscription deliveries the Python way', () => {
+  const python = useEmulator({ subscriptionSignedBody: 'python_json_dumps', tasks: { startDelayMs: 10 } });
+
+  it('signs its timestamp and json.dumps of the payload, and sends compact JSON', async () => {
+    const hook = await receiver();
+    const answer = await python.call('POST', '/v1/automation/webhooks', {
+      body: { url: `${hook.url}/py`, events: ['task_created'] },
+    });
+    const { secret } = WebhookSubscription.parse(answer.body);
+    await python.call('POST', '/v1/automation/tasks', { body: task({ title: 'Café ☕ report' }) });
+    const [delivery] = await eventually(async () => (hook.received.length ? hook.received : undefined));
+    const timestamp = delivery!.headers['x-codetether-timestamp'] as string;
+    expect(delivery!.raw).toBe(JSON.stringify(delivery!.body));
+    expect(delivery!.headers['x-codetether-signature']).toBe(
+      signatureOf(secret, signedMessage(pythonJsonDumps(delivery!.body), timestamp)),
+    );
   });
 });
 

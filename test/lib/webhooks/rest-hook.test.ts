@@ -4,6 +4,7 @@ import { createAppHandler } from 'zapier-platform-core';
 import App from '../../../index';
 import { EVENT_STATUS, type InstantEvent, Task } from '../../../lib/api/contract';
 import { toTaskOutput } from '../../../lib/steps/task-output';
+import { signedMessage } from '../../../lib/webhooks/signature';
 import { TaskEventOutput } from '../../../lib/webhooks/task-events';
 import { API, apiKeyAuth, SECRETS, taskFixture, useNock } from '../../support/app';
 
@@ -62,15 +63,21 @@ const subscriptionEvent = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** The bundle Zapier passes to perform: headers prefixed "Http-", the raw body as content. */
+/**
+ * The bundle Zapier passes to perform: headers prefixed "Http-", the raw body
+ * as content, signed by default over `{timestamp}.{content}`.
+ */
 const hookBundle = (
   body: unknown,
   options: { content?: string; signature?: string | null; timestamp?: number | null } = {},
 ) => {
   const content = options.content ?? JSON.stringify(body);
+  const timestamp = String(options.timestamp ?? nowSeconds());
   const headers: Record<string, string> = { 'Http-Content-Type': 'application/json' };
-  if (options.signature !== null) headers['Http-X-Codetether-Signature'] = options.signature ?? hmac(content);
-  if (options.timestamp !== null) headers['Http-X-Codetether-Timestamp'] = String(options.timestamp ?? nowSeconds());
+  if (options.signature !== null) {
+    headers['Http-X-Codetether-Signature'] = options.signature ?? hmac(signedMessage(content, timestamp));
+  }
+  if (options.timestamp !== null) headers['Http-X-Codetether-Timestamp'] = timestamp;
   return {
     authData: apiKeyAuth,
     subscribeData,
@@ -82,10 +89,11 @@ const hookBundle = (
 
 describe('turning a Zap on (performSubscribe)', () => {
   it.each(INSTANT_TRIGGERS)(
-    '%s subscribes the Zap’s URL to its own event and keeps the id and secret',
+    '%s subscribes the Zap’s URL to its own event with a fresh secret, and keeps the answer’s id and secret',
     async (event) => {
+      const sent: Record<string, unknown>[] = [];
       nock(API)
-        .post('/webhooks', { url: TARGET_URL, events: [event] })
+        .post('/webhooks', (body) => sent.push(body) > 0)
         .reply(201, {
           id: SUBSCRIPTION_ID,
           url: TARGET_URL,
@@ -98,17 +106,43 @@ describe('turning a Zap on (performSubscribe)', () => {
         targetUrl: TARGET_URL,
       });
       expect(failure).toBe('');
+      // The server may put a secret of its own in effect: the answer's is the one kept.
       expect(results).toEqual(subscribeData);
+      expect(sent).toEqual([{ url: TARGET_URL, events: [event], secret: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
       expect(logs).toContain('/v1/automation/webhooks');
+      expect(logs).not.toContain(sent[0]?.secret);
     },
   );
+
+  it('sends a new secret for every subscription', async () => {
+    const secrets: unknown[] = [];
+    nock(API)
+      .post('/webhooks', (body) => secrets.push(body.secret) > 0)
+      .times(2)
+      .reply(201, { id: SUBSCRIPTION_ID, url: TARGET_URL, events: [], secret: 's', created_at: '2026-11-30' });
+    for (let i = 0; i < 2; i++)
+      await run('task_failed', 'performSubscribe', { authData: apiKeyAuth, targetUrl: TARGET_URL });
+    expect(new Set(secrets).size).toBe(2);
+  });
+
+  it.each([
+    'javascript:alert(document.cookie)',
+    'file:///etc/passwd',
+    'ftp://hooks.zapier.com/x',
+    'hooks.zapier.com/x',
+    ['https://hooks.zapier.com/x'],
+  ])('refuses the target URL %p before any request, in one sentence', async (targetUrl) => {
+    const { results, failure } = await run('task_completed', 'performSubscribe', { authData: apiKeyAuth, targetUrl });
+    expect(results).toBeUndefined();
+    expect(failure).toContain(
+      'Zapier gave no web address (https://…) for CodeTether to send events to, so nothing was subscribed: turn the Zap off and on again.',
+    );
+  });
 
   it('without an address from Zapier to send events to, says so before any request', async () => {
     const { results, failure } = await run('task_completed', 'performSubscribe', { authData: apiKeyAuth });
     expect(results).toBeUndefined();
-    expect(failure).toContain(
-      'Zapier gave no valid address for CodeTether to send events to. Turn the Zap off and on again.',
-    );
+    expect(failure).toContain('Zapier gave no web address (https://…) for CodeTether to send events to');
   });
 
   it('on a server without subscriptions, says which triggers work instead', async () => {
@@ -195,6 +229,20 @@ describe('turning a Zap off (performUnsubscribe)', () => {
     expect(results).toEqual({ id: null, already_removed: true });
   });
 
+  it.each([true, 42, { id: 'whk_1' }, ['whk_1'], 'whk 1', 'whk_\n1', 'é', 'x'.repeat(201)])(
+    'sends no request for a kept subscription ID of %p, and says so in one sentence',
+    async (id) => {
+      const { results, failure } = await run('task_completed', 'performUnsubscribe', {
+        authData: apiKeyAuth,
+        subscribeData: { ...subscribeData, id },
+      });
+      expect(results).toBeUndefined();
+      expect(failure).toContain(
+        'The webhook subscription this Zap kept has no valid ID, so CodeTether was not asked to remove it; CodeTether stops sending to this Zap once Zapier refuses a delivery (410 Gone).',
+      );
+    },
+  );
+
   it('fails with a sentence when CodeTether has a problem (HTTP 500)', async () => {
     nock(API).delete(`/webhooks/${SUBSCRIPTION_ID}`).reply(500, 'Internal Server Error');
     const { failure } = await run('task_completed', 'performUnsubscribe', { authData: apiKeyAuth, subscribeData });
@@ -218,8 +266,8 @@ describe('a delivery (perform)', () => {
     ]);
   });
 
-  it('from production, signed over Python’s json.dumps of a body with non-ASCII text, reads the task once', async () => {
-    // Production's per-task delivery: no event_id, no task, the result in French with an emoji.
+  it('from a Python server, signed over its timestamp and json.dumps of a body with non-ASCII text, reads the task once', async () => {
+    // Shaped like production's per-task delivery: no event_id, no task, the result in French with an emoji.
     const payload = {
       event: 'task.completed',
       run_id: 'run_01J9Z6M4R2',
@@ -233,6 +281,7 @@ describe('a delivery (perform)', () => {
     const signedByPython = String.raw`{"event": "task.completed", "run_id": "run_01J9Z6M4R2", "task_id": "tsk_01J9Z6M4Q8", "status": "completed", "result": "R\u00e9sum\u00e9 \u2014 caf\u00e9 \u2615 \ud83d\ude80", "error": null, "timestamp": "2026-11-30T14:03:41Z"}`;
     const sentCompact = JSON.stringify(payload);
     expect(sentCompact).not.toBe(signedByPython);
+    const sentAt = nowSeconds();
 
     nock(API)
       .get('/tasks/tsk_01J9Z6M4Q8')
@@ -240,7 +289,11 @@ describe('a delivery (perform)', () => {
     const { results, failure } = await run(
       'task_completed',
       'perform',
-      hookBundle(payload, { content: sentCompact, signature: hmac(signedByPython) }),
+      hookBundle(payload, {
+        content: sentCompact,
+        timestamp: sentAt,
+        signature: hmac(`${sentAt}.${signedByPython}`),
+      }),
     );
     expect(failure).toBe('');
     expect(results).toEqual([
@@ -257,7 +310,18 @@ describe('a delivery (perform)', () => {
   it.each([
     ['forged', { signature: hmac('{"event":"task_completed"}', 'whsec_guessed_by_an_attacker') }, /does not match/],
     ['unsigned', { signature: null }, /has no X-CodeTether-Signature header/],
+    ['without a timestamp', { timestamp: null }, /has no X-CodeTether-Timestamp header/],
     ['stale', { timestamp: nowSeconds() - 6 * 60 }, /more than 5 minutes away from now/],
+    [
+      'replayed under a fresh timestamp',
+      { signature: hmac(`${nowSeconds() - 3600}.${JSON.stringify(subscriptionEvent())}`) },
+      /does not match/,
+    ],
+    [
+      'signed over the body alone, as per-task webhooks are',
+      { signature: hmac(JSON.stringify(subscriptionEvent())) },
+      /does not match/,
+    ],
   ] as const)('that is %s yields nothing and logs why, without the secret', async (_kind, options, reason) => {
     const { results, failure, logs } = await run('task_completed', 'perform', hookBundle(subscriptionEvent(), options));
     expect(failure).toBe('');
@@ -268,7 +332,7 @@ describe('a delivery (perform)', () => {
 
   it.each([
     ['has no subscription stored', { subscribeData: undefined }, /this Zap keeps no signing secret/],
-    ['comes without its raw request', { rawRequest: undefined }, /has no X-CodeTether-Signature header/],
+    ['comes without its raw request', { rawRequest: undefined }, /its body is not a JSON object or array/],
   ] as const)('for a Zap that %s yields nothing and logs why', async (_kind, changes, reason) => {
     const { results, failure, logs } = await run('task_completed', 'perform', {
       ...hookBundle(subscriptionEvent()),
@@ -288,9 +352,55 @@ describe('a delivery (perform)', () => {
   });
 
   it('that was changed after signing yields nothing', async () => {
+    const timestamp = nowSeconds();
     const signed = JSON.stringify(subscriptionEvent());
     const changed = subscriptionEvent({ task: taskFixture({ result_summary: 'Send the refund to account 0000' }) });
-    const { results } = await run('task_completed', 'perform', hookBundle(changed, { signature: hmac(signed) }));
+    const bundle = hookBundle(changed, { timestamp, signature: hmac(`${timestamp}.${signed}`) });
+    const { results } = await run('task_completed', 'perform', bundle);
+    expect(results).toEqual([]);
+  });
+
+  it('with an empty body signed as such yields nothing, whatever parsed copy comes with it', async () => {
+    const { results, logs } = await run('task_completed', 'perform', hookBundle(subscriptionEvent(), { content: '' }));
+    expect(results).toEqual([]);
+    expect(logs).toMatch(/its body is not a JSON object or array/);
+  });
+
+  it('reads the events from the signed bytes, never from the parsed copy next to them', async () => {
+    const bundle = hookBundle(subscriptionEvent());
+    const forgedCopy = subscriptionEvent({ task: taskFixture({ result_summary: 'Send the refund to account 0000' }) });
+    const { results } = await run('task_completed', 'perform', { ...bundle, cleanedRequest: forgedCopy });
+    expect(results).toEqual([expect.objectContaining({ result_summary: taskFixture().result_summary })]);
+  });
+
+  it('whose task CodeTether no longer has yields nothing and a warning, instead of failing the Zap', async () => {
+    nock(API)
+      .get('/tasks/tsk_deleted')
+      .reply(404, { detail: { error: 'not_found', message: 'Task not found' } });
+    const delivery = subscriptionEvent({ task_id: 'tsk_deleted', task: null });
+    const { results, failure, logs } = await run('task_completed', 'perform', hookBundle(delivery));
+    expect(failure).toBe('');
+    expect(results).toEqual([]);
+    expect(logs).toMatch(/Ignored a CodeTether task event: CodeTether no longer has its task \(HTTP 404\)\./);
+  });
+
+  it('whose task cannot be read for another reason fails with a sentence', async () => {
+    nock(API).get('/tasks/tsk_02').reply(503, { detail: 'Database not available' });
+    const delivery = subscriptionEvent({ task_id: 'tsk_02', task: null });
+    const { failure } = await run('task_completed', 'perform', hookBundle(delivery));
+    expect(failure).toMatch(/CodeTether had a problem \(HTTP 503 Service Unavailable\): Database not available\./);
+  });
+
+  it.each([
+    'TASK_COMPLETED',
+    ' task_completed ',
+    'task_completed ',
+    'tas\u212a_completed',
+    'task.Completed',
+    'task__completed',
+  ])('named %p triggers nothing: only task_completed and task.completed name the event', async (name) => {
+    const { results, failure } = await run('task_completed', 'perform', hookBundle(subscriptionEvent({ event: name })));
+    expect(failure).toBe('');
     expect(results).toEqual([]);
   });
 
