@@ -155,8 +155,14 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
     },
     'signing in',
   );
-  // Returned fields land in authData: keep the instance for every later request.
-  return { access_token: token.access_token, refresh_token: token.refresh_token ?? '', base_url: new URL(url).origin };
+  // Zapier keeps only what this returns as authData, not the form's fields: the instance for every later
+  // request, and the Webhook Signing Secret, without which Run Task would check no signature.
+  return {
+    access_token: token.access_token,
+    refresh_token: token.refresh_token ?? '',
+    base_url: new URL(url).origin,
+    webhook_secret: textOf(bundle.inputData.webhook_secret),
+  };
 };
 
 /** CodeTether rotates refresh tokens: keep the new one, or the old when none came. */

@@ -184,12 +184,15 @@ describe('OAuth2 authentication', () => {
         code: 'c0de',
         redirect_uri: 'https://zapier.test/r',
         code_verifier: 'v'.repeat(43),
+        webhook_secret: SECRETS.webhookSecret,
       },
     });
+    // Zapier keeps only what getAccessToken returns: the form's Webhook Signing Secret too.
     expect(result).toEqual({
       access_token: SECRETS.accessToken,
       refresh_token: SECRETS.refreshToken,
       base_url: 'https://ct.example.org',
+      webhook_secret: SECRETS.webhookSecret,
     });
     expect(Object.fromEntries(form!)).toEqual({
       grant_type: 'authorization_code',
@@ -204,7 +207,12 @@ describe('OAuth2 authentication', () => {
   it('signs in with a server that issues no refresh token', async () => {
     nock(BASE).post('/oauth/token').reply(200, { access_token: SECRETS.accessToken, token_type: 'Bearer' });
     const result = await oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c0de' } });
-    expect(result).toEqual({ access_token: SECRETS.accessToken, refresh_token: '', base_url: BASE });
+    expect(result).toEqual({
+      access_token: SECRETS.accessToken,
+      refresh_token: '',
+      base_url: BASE,
+      webhook_secret: '',
+    });
   });
 
   it('explains a refused code without showing the raw body', async () => {

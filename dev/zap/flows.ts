@@ -9,11 +9,11 @@ import { TASK_STATUSES, WebhookList } from '../../lib/api/contract';
 import { messageOf } from '../../lib/api/errors';
 import { askedResultFields } from '../../lib/steps/result-data';
 import type { TaskOutput } from '../../lib/steps/task-output';
-import { pythonJsonDumps, signatureOf } from '../../lib/webhooks/signature';
+import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/signature';
 import type { TaskEventOutput } from '../../lib/webhooks/task-events';
 import { pkceChallenge } from '../emulator/oauth';
 import type { RunningEmulator } from '../emulator/server';
-import { deliveryBundle, type HookCatcher } from './hook-catcher';
+import { type CaughtRequest, deliveryBundle, type HookCatcher } from './hook-catcher';
 import type { AuthData, ZapierRuntime } from './runtime';
 
 /** Zapier's OAuth redirect URI for CLI apps (the emulator accepts it). */
@@ -117,12 +117,15 @@ export const connectWithApiKey = async (zap: Zap): Promise<Done & { authData: Au
 /**
  * The authorization code flow as Zapier drives it: the app's authorize URL,
  * to which Zapier adds its PKCE challenge; the user's approval (the
- * emulator approves at once); the code exchanged for tokens.
+ * emulator approves at once); the code exchanged for tokens. The form's
+ * fields (Base URL, Webhook Signing Secret) reach the app as inputData, and
+ * the connection keeps only what getAccessToken returns.
  */
 export const authorizeWithOAuth = async (zap: Zap): Promise<Done & { authData: AuthData; code: string }> => {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(8).toString('hex');
-  const inputData = { base_url: zap.emulator.url, state, redirect_uri: ZAPIER_REDIRECT_URI };
+  const form = { base_url: zap.emulator.url, webhook_secret: zap.emulator.options.taskWebhookSecret ?? '' };
+  const inputData = { ...form, state, redirect_uri: ZAPIER_REDIRECT_URI };
   const authorizeUrl = new URL(
     (await zap.oauthApp.run<string>('authentication.oauth2Config.authorizeUrl', { inputData })).results,
   );
@@ -135,13 +138,16 @@ export const authorizeWithOAuth = async (zap: Zap): Promise<Done & { authData: A
   expectThat(approval.status === 302 && code, `a redirect with a code, not HTTP ${approval.status} ${back.search}`);
   expectThat(back.searchParams.get('state') === state, 'the redirect to carry the state Zapier sent');
 
-  const tokens = (
+  const authData = (
     await zap.oauthApp.run<AuthData>('authentication.oauth2Config.getAccessToken', {
       inputData: { ...inputData, code, code_verifier: verifier },
     })
   ).results;
-  expectThat(tokens.access_token && tokens.refresh_token, 'an access token and a refresh token');
-  const authData = { ...tokens, webhook_secret: zap.emulator.options.taskWebhookSecret ?? '' };
+  expectThat(authData.access_token && authData.refresh_token, 'an access token and a refresh token');
+  expectThat(
+    authData.base_url === form.base_url && authData.webhook_secret === form.webhook_secret,
+    "the connection to keep the form's Base URL and Webhook Signing Secret",
+  );
   const { label } = await testAndLabel(zap.oauthApp, authData);
   return { authData, code: code ?? '', summary: `authorize (PKCE S256), token, test: “${label}”` };
 };
@@ -216,10 +222,14 @@ export const receiveDelivery = async (
   expectedStatus: TaskOutput['status'],
 ): Promise<Done & { events: TaskEventOutput[] }> => {
   const caught = await zap.catcher.waitFor(subscription.targetUrl, (request) => request.raw.includes(taskId));
-  expectThat(
-    caught.headers['x-codetether-signature'] === signatureOf(subscription.subscribeData.secret, caught.raw),
-    "the delivery to be signed over its raw body with the subscription's secret",
-  );
+  const timestamp = String(caught.headers['x-codetether-timestamp']);
+  const signedOver = (body: string) =>
+    caught.headers['x-codetether-signature'] ===
+    signatureOf(subscription.subscribeData.secret, signedMessage(body, timestamp));
+  const form = signedOver(caught.raw)
+    ? 'raw body'
+    : signedOver(pythonJsonDumps(JSON.parse(caught.raw))) && 'json.dumps';
+  expectThat(form, "the delivery to be signed over its timestamp and body with the subscription's secret");
   const events = (
     await zap.apiKeyApp.run<TaskEventOutput[]>(`triggers.${subscription.trigger}.operation.perform`, {
       authData,
@@ -236,7 +246,7 @@ export const receiveDelivery = async (
   expectThat(event?.status === expectedStatus, `a ${expectedStatus} task, not ${event?.status}`);
   return {
     events,
-    summary: `${subscription.trigger}: signed over the raw body, accepted; ${event?.status}: ${event && mappedResultData(event)}`,
+    summary: `${subscription.trigger}: signed over timestamp and ${form}, accepted; ${event?.status}: ${event && mappedResultData(event)}`,
   };
 };
 
@@ -318,6 +328,35 @@ export const findOrCreateTask = async (
   return { task, created: true, summary: `nothing found, created ${task.id}` };
 };
 
+/** Run Task and Wait for Result's perform, with this run's callback URL: the step then waits (status CALLBACK). */
+const startRunTask = async (app: ZapierRuntime, zap: Zap, authData: AuthData, inputData: Record<string, unknown>) => {
+  const callbackUrl = zap.catcher.callbackUrl(uniqueName('run_task'));
+  const started = await app.run<TaskOutput>(
+    'creates.run_task.operation.perform',
+    { authData, inputData },
+    { callbackUrl },
+  );
+  expectThat(started.status === 'CALLBACK', 'the step to wait for its callback URL');
+  return { callbackUrl, queued: started.results };
+};
+
+/** What Zapier does when a request reaches the callback URL: hands it to performResume. */
+const resumeRunTask = async (
+  app: ZapierRuntime,
+  authData: AuthData,
+  inputData: Record<string, unknown>,
+  queued: TaskOutput,
+  callback: CaughtRequest,
+) =>
+  (
+    await app.run<TaskOutput>('creates.run_task.operation.performResume', {
+      authData,
+      inputData,
+      outputData: queued,
+      ...deliveryBundle(callback),
+    })
+  ).results;
+
 /**
  * Run Task and Wait for Result as Zapier runs it: the output fields its
  * Result Fields declare, perform with this run's callback URL, the pause
@@ -328,34 +367,22 @@ export const runTaskAndWait = async (
   zap: Zap,
   authData: AuthData,
   inputData: Record<string, unknown> = taskInput({ title: 'Draft the weekly status update' }),
+  app: ZapierRuntime = zap.apiKeyApp,
 ): Promise<Done & { queued: TaskOutput; result: TaskOutput; mapped: Record<string, unknown> }> => {
   const declared = (
-    await zap.apiKeyApp.run<{ key: string }[]>('creates.run_task.operation.outputFields', { authData, inputData })
+    await app.run<{ key: string }[]>('creates.run_task.operation.outputFields', { authData, inputData })
   ).results
     .map((field) => field.key)
     .filter((key) => key.startsWith('result_data__'));
-  const callbackUrl = zap.catcher.callbackUrl(uniqueName('run_task'));
-  const started = await zap.apiKeyApp.run<TaskOutput>(
-    'creates.run_task.operation.perform',
-    { authData, inputData },
-    { callbackUrl },
-  );
-  expectThat(started.status === 'CALLBACK', 'the step to wait for its callback URL');
+  const { callbackUrl, queued } = await startRunTask(app, zap, authData, inputData);
   const caught = await zap.catcher.waitFor(callbackUrl);
   // Production signs Python's json.dumps of the payload, not the compact bytes it sends.
   const signed =
     caught.headers['x-codetether-signature'] ===
     signatureOf(authData.webhook_secret ?? '', pythonJsonDumps(JSON.parse(caught.raw)));
   expectThat(signed || !authData.webhook_secret, 'the callback to be signed the way production signs');
-  const result = (
-    await zap.apiKeyApp.run<TaskOutput>('creates.run_task.operation.performResume', {
-      authData,
-      inputData,
-      outputData: started.results,
-      ...deliveryBundle(caught),
-    })
-  ).results;
-  expectThat(result.task_id === started.results.task_id, 'the result of the task the step created');
+  const result = await resumeRunTask(app, authData, inputData, queued, caught);
+  expectThat(result.task_id === queued.task_id, 'the result of the task the step created');
   expectThat(
     (TASK_STATUSES as readonly string[]).includes(result.status) && result.status !== 'queued',
     'a finished task',
@@ -366,12 +393,69 @@ export const runTaskAndWait = async (
     `the output fields the step declares (${declared.join(', ')}) to be the Result Fields its task was asked for`,
   );
   return {
-    queued: started.results,
+    queued,
     result,
     mapped: mappable(result),
     summary:
       `${result.id} paused until its callback came (${signed ? 'signed the Python json.dumps way, accepted' : 'unsigned'}); ` +
       `${result.status}: ${mappedResultData(result)}`,
+  };
+};
+
+/**
+ * Anyone who learns a callback URL can call it. With the connection's Webhook
+ * Signing Secret (an OAuth2 connection keeps it through getAccessToken), only
+ * the callback CodeTether signed resumes the step: a changed body, a guessed
+ * secret or no signature at all is refused.
+ */
+export const refuseForgedCallbacks = async (
+  zap: Zap,
+  authData: AuthData,
+  app: ZapierRuntime = zap.oauthApp,
+): Promise<Done & { refusals: string[]; result: TaskOutput }> => {
+  expectThat(authData.webhook_secret, 'a connection that keeps a Webhook Signing Secret');
+  const inputData = taskInput({ title: 'Approve the refund for order #4821' });
+  const { callbackUrl, queued } = await startRunTask(app, zap, authData, inputData);
+  const genuine = await zap.catcher.waitFor(callbackUrl);
+  const changed = JSON.stringify({ ...JSON.parse(genuine.raw), result: 'Refund approved: send it to account 0000' });
+  const forgeries: Record<string, CaughtRequest> = {
+    'a changed result': { ...genuine, raw: changed },
+    'a guessed secret': {
+      ...genuine,
+      raw: changed,
+      headers: { ...genuine.headers, 'x-codetether-signature': signatureOf('whsec_guessed', changed) },
+    },
+    'no signature': { ...genuine, headers: { 'content-type': 'application/json' } },
+  };
+  const refusals: string[] = [];
+  for (const [forgery, callback] of Object.entries(forgeries)) {
+    const { message } = await failureOf(resumeRunTask(app, authData, inputData, queued, callback));
+    expectThat(message.includes('was refused'), `a callback with ${forgery} to be refused, not “${message}”`);
+    refusals.push(forgery);
+  }
+  const result = await resumeRunTask(app, authData, inputData, queued, genuine);
+  expectThat(result.status === 'completed' && !result.result_summary?.includes('0000'), 'the genuine result');
+  return { refusals, result, summary: `refused ${refusals.join(', ')}; the signed callback resumed ${result.id}` };
+};
+
+/**
+ * Production sends a task's webhook_url nothing when the task is cancelled
+ * (and never retries a lost delivery): Run Task and Wait for Result then waits
+ * until Zapier gives up, up to 30 days. Cancel Task ends the task, not the wait.
+ */
+export const cancelWhileWaiting = async (
+  zap: Zap,
+  authData: AuthData,
+): Promise<Done & { taskId: string; callbackUrl: string }> => {
+  const { callbackUrl, queued } = await startRunTask(zap.apiKeyApp, zap, authData, taskInput());
+  await cancelTask(zap, authData, queued.task_id);
+  await zap.emulator.deliveriesSettled();
+  const heard = zap.catcher.caught.filter((request) => callbackUrl.endsWith(request.path));
+  expectThat(heard.length === 0, `nothing at the callback URL of the cancelled ${queued.task_id}`);
+  return {
+    taskId: queued.task_id,
+    callbackUrl,
+    summary: `${queued.task_id} cancelled; its waiting step heard nothing (as in production: no cancel event)`,
   };
 };
 

@@ -68,7 +68,7 @@ const main = async (): Promise<boolean> => {
 
     const { authData } = await step('Connect with an API key', () => flows.connectWithApiKey(running));
     const oauth = await step('Connect with OAuth2', () => flows.authorizeWithOAuth(running));
-    await step('Refresh the OAuth2 token', () => flows.refreshOAuth(running, oauth.authData));
+    const refreshed = await step('Refresh the OAuth2 token', () => flows.refreshOAuth(running, oauth.authData));
     await step('Fill the Model, Codebase and Task dropdowns', () => flows.fillDropdowns(running, authData));
 
     const subscriptions: Subscription[] = [];
@@ -119,10 +119,12 @@ const main = async (): Promise<boolean> => {
         }),
       ),
     );
-    const { task: toCancel } = await step('Create Task to cancel', () =>
-      flows.createTask(running, authData, flows.taskInput({ title: 'Translate the onboarding guide' })),
+    await step('Run Task and Wait for Result over OAuth2: forged callbacks refused', () =>
+      flows.refuseForgedCallbacks(running, refreshed.authData),
     );
-    await step('Cancel Task', () => flows.cancelTask(running, authData, toCancel.id));
+    await step('Run Task, then Cancel Task: the waiting step hears nothing', () =>
+      flows.cancelWhileWaiting(running, authData),
+    );
     for (const subscription of subscriptions) {
       await step(`Turn off the Zap with ${subscription.trigger}`, () =>
         flows.unsubscribe(running, authData, subscription),
