@@ -16,7 +16,20 @@ import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/ta
 import { completedTaskSample, completedTaskSampleAsking } from '../lib/steps/task-samples';
 import { readSignedDelivery, unsignedBody } from '../lib/webhooks/deliveries';
 
-const inputFields = [...taskInputFields];
+/**
+ * Production calls a task's webhook_url once, when it completes or fails:
+ * never for a cancelled task, never again for a lost call. Said where users
+ * set the step up, with what to do instead.
+ */
+const waitingNote = {
+  key: 'about_waiting',
+  label: 'About Waiting',
+  type: 'copy',
+  helpText:
+    "This step waits for CodeTether's one call when the task completes or fails. CodeTether sends nothing for a cancelled task and does not repeat a call that was lost, so the step then waits until Zapier gives up, after 30 days; **Cancel Task** stops the task, not this wait. To act on cancelled tasks, use the **Task Cancelled** trigger in another Zap; to check on a task that seems stuck, use **Find Task**.",
+} as const;
+
+const inputFields = [waitingNote, ...taskInputFields];
 
 /**
  * Zapier runs a retried step with the same callback URL, so a key derived

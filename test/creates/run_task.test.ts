@@ -158,9 +158,17 @@ describe('Run Task and Wait for Result: perform', () => {
     nock.cleanAll();
   });
 
+  it('says, before its fields, that it waits in vain for a cancelled task and what to use instead', () => {
+    const [note] = runTask.operation.inputFields as { key: string; type: string; helpText: string }[];
+    expect(note).toMatchObject({ key: 'about_waiting', type: 'copy' });
+    expect(note?.helpText).toMatch(/nothing for a cancelled task .* waits until Zapier gives up, after 30 days/);
+    expect(note?.helpText).toMatch(/\*\*Task Cancelled\*\* trigger .* \*\*Find Task\*\*/);
+  });
+
   it('has no Webhook URL or Idempotency Key field: the step sets both itself', () => {
     const keys = runTask.operation.inputFields!.map((field) => ('key' in field ? field.key : ''));
     expect(keys).toEqual([
+      'about_waiting',
       'title',
       'description',
       'result_fields',
