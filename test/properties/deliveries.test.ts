@@ -17,7 +17,7 @@ import { pythonJsonDumps, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/w
 import { API, apiKeyAuth, appFor, oauthAuth, SECRETS, taskFixture } from '../support/app';
 
 const SEED = 20261201;
-const RUNS = 40;
+const RUNS = 30;
 const NOW_SECONDS = 1_796_000_000;
 const WINDOW_SECONDS = 5 * 60;
 const FLAVOURS: AuthFlavour[] = ['api_key', 'oauth2'];
@@ -149,18 +149,16 @@ const signingArb = fc.oneof(
     }),
   },
   {
-    weight: 3,
+    weight: 4,
     arbitrary: fc.record({
       kind: fc.constant('other_message' as const),
-      message: fc.constantFrom(
-        'body_alone',
-        'timestamp_alone',
-        'earlier_timestamp',
-        'no_dot',
-        'empty',
-        'empty_body',
-        'other_body',
-        'python_of_other_body',
+      // The replays and the emptied body are the forgeries that once passed: tried most.
+      message: fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom('body_alone', 'earlier_timestamp', 'empty_body') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('timestamp_alone', 'no_dot', 'empty', 'other_body', 'python_of_other_body'),
+        },
       ),
     }),
   },
@@ -180,7 +178,7 @@ const signingArb = fc.oneof(
 
 /** The timestamp header: seconds from now (a replay may be hours old), missing, or not unix seconds. */
 const timestampArb = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: -WINDOW_SECONDS - 5, max: WINDOW_SECONDS + 5 }) },
+  { weight: 6, arbitrary: fc.integer({ min: -WINDOW_SECONDS - 5, max: WINDOW_SECONDS + 5 }) },
   { weight: 2, arbitrary: fc.integer({ min: -7 * 86_400, max: 7 * 86_400 }) },
   { weight: 1, arbitrary: fc.constantFrom('missing' as const, 'garbage' as const) },
 );
@@ -189,7 +187,7 @@ const timestampArb = fc.oneof(
 const headerSpellingArb = (name: string) =>
   fc.oneof(
     {
-      weight: 4,
+      weight: 6,
       arbitrary: fc.constantFrom(
         `Http-${name}`,
         `Http-${name.replace('CodeTether', 'Codetether')}`,
@@ -368,7 +366,7 @@ describe.each(FLAVOURS)('instant triggers (%s connection)', (flavour) => {
           expect(failure).toBeUndefined();
         },
       ),
-      { seed: SEED, numRuns: RUNS * 5 },
+      { seed: SEED, numRuns: RUNS * 4 },
     );
   });
 
