@@ -84,6 +84,13 @@ describe('a subscription delivery, signed over its timestamp and body', () => {
     expect(verdict(`${signed(String(NOW))}0`, String(NOW))).toBe('mismatch');
   });
 
+  it('does not match a body that is not JSON, which has no json.dumps form', () => {
+    const timestamp = String(NOW);
+    const signature = signatureOf(secret, signedMessage('{"a": 1}', timestamp));
+    const verdict = verifyDelivery({ secret, signature, rawBody: '{"a":', timestamp, accepts: 'timestamped' });
+    expect(verdict).toBe('mismatch');
+  });
+
   it('is refused without a timestamp or a signature', () => {
     expect(verdict(signed(String(NOW)), undefined)).toBe('no_timestamp');
     expect(verdict(undefined, String(NOW))).toBe('missing');
