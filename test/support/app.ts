@@ -3,7 +3,7 @@
  * authentication flavour, with real-looking secrets to prove none leaks.
  */
 import nock from 'nock';
-import { createAppTester, tools } from 'zapier-platform-core';
+import { createAppTester } from 'zapier-platform-core';
 import { authenticationFor } from '../../authentication';
 import App from '../../index';
 import type { AuthFlavour } from '../../lib/auth-flavour';
@@ -19,8 +19,9 @@ export const SECRETS = {
   webhookSecret: 'whsec_5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b',
 } as const;
 
-tools.env.inject();
-process.env.CLIENT_ID = process.env.CLIENT_ID || 'codetether-zapier-test';
+// The OAuth client Zapier passes from the integration's environment. Set here, whatever .env or the
+// shell says, so that no file or variable outside the tests changes what they find.
+process.env.CLIENT_ID = 'codetether-zapier-test';
 process.env.CLIENT_SECRET = SECRETS.clientSecret;
 
 export const appFor = (flavour: AuthFlavour) => ({ ...App, authentication: authenticationFor(flavour) });
