@@ -6,7 +6,7 @@
 // dependencies in the zip). The installed CLI's own build routine then zips
 // it; its remote style check is skipped (`zapier-platform validate` without
 // --without-style runs it when online), the local schema validation is not.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,9 @@ const project = process.cwd();
 const require = createRequire(import.meta.url);
 const cli = (file) => require(require.resolve(`zapier-platform-cli/src/utils/${file}`));
 
-execFileSync(process.execPath, ['dev/scripts/compile.mjs'], { stdio: 'inherit' });
+// compile.mjs says itself why it failed (a wrong CODETETHER_AUTH, a syntax error); a stack trace would add nothing.
+const compiled = spawnSync(process.execPath, ['dev/scripts/compile.mjs'], { stdio: 'inherit' });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
 const stage = mkdtempSync(join(tmpdir(), 'codetether-zapier-'));
 try {
@@ -27,6 +29,9 @@ try {
   const { devDependencies, scripts, ...runtimePkg } = pkg;
   writeFileSync(join(stage, 'package.json'), JSON.stringify({ ...runtimePkg, main: 'index.js' }, null, 2));
   cpSync('.zapierapprc', join(stage, '.zapierapprc'));
+  // The CLI's build also zips the staging folder's own source, which is discarded below; without the
+  // project's .gitignore it warns "There is no .gitignore" and zips the staged node_modules too.
+  cpSync('.gitignore', join(stage, '.gitignore'));
 
   const prodPaths = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { encoding: 'utf8' })
     .split('\n')
@@ -44,16 +49,17 @@ try {
   const { buildAndOrUpload } = cli('build.js');
   await buildAndOrUpload({ build: true }, { skipDepInstall: true, skipValidation: true, checkOutdated: false });
   const errors = await cli('local.js').localAppCommand({ command: 'validate' }, stage, false);
-  if (errors.length) {
-    console.error('The app definition is not valid:', JSON.stringify(errors, null, 2));
-    process.exit(1);
-  }
+  if (errors.length) throw new Error(`the app definition is not valid: ${JSON.stringify(errors, null, 2)}`);
   process.chdir(project);
   mkdirSync('build', { recursive: true });
   renameSync(join(stage, 'build', 'build.zip'), join('build', 'build.zip'));
   // The source zip is for Zapier's reviewers: the TypeScript project as git sees it.
   await cli('build.js').makeSourceZip(project, join(project, 'build', 'source.zip'));
   console.log(`build/build.zip: ${statSync('build/build.zip').size} bytes; definition valid.`);
+} catch (error) {
+  // What went wrong is in the message (npm's, the CLI's or the validator's); its stack trace is not for users.
+  console.error(`The build failed: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
 } finally {
   process.chdir(project);
   rmSync(stage, { recursive: true, force: true });
