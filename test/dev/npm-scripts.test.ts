@@ -1,0 +1,80 @@
+/**
+ * The dev npm scripts run as a newcomer runs them, through npm. One file,
+ * so that no two of them compile dev/ into .tmp/run at the same time.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+
+const project = resolve(__dirname, '..', '..');
+// Each script compiles dev/ first; on a busy machine that alone can take a while.
+const SCRIPT_TIMEOUT_MS = 60_000;
+/** Every process a test started, for afterAll to stop what a failed test left running. */
+const pids: number[] = [];
+
+/** `npm run --silent <script> -- <args>` in the project, with `env` on top of the shell's environment. */
+const npmRun = (script: string, args: string[], env: Record<string, string> = {}) => {
+  const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+    cwd: project,
+    env: { ...process.env, ...env },
+  });
+  if (!child.pid) throw new Error(`npm could not start: ${child.spawnargs.join(' ')}`);
+  pids.push(child.pid);
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, pid: child.pid, exited, output: () => output };
+};
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Every process started under `pid`, by process id. */
+const descendantsOf = (pid: number): number[] => {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // pgrep exits 1 when there is none.
+  }
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+};
+
+// Whatever a failed test leaves running is stopped, by its process id.
+afterAll(() => {
+  for (const pid of pids) if (isRunning(pid)) process.kill(pid, 'SIGTERM');
+});
+
+describe('npm run emulator', () => {
+  it(
+    'stops serving when npm is stopped by its process id (SIGTERM), leaving no process behind',
+    async () => {
+      const emulator = npmRun('emulator', [], { EMULATOR_PORT: '0' });
+      let url = '';
+      while (!url) {
+        await Promise.race([once(emulator.child.stdout, 'data'), emulator.exited]);
+        url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.output())?.[1] ?? '';
+        if (emulator.child.exitCode !== null) throw new Error(`npm run emulator ended:\n${emulator.output()}`);
+      }
+      expect((await fetch(`${url}/v1/automation`)).status).toBe(200);
+      const underNpm = descendantsOf(emulator.pid);
+      pids.push(...underNpm);
+
+      emulator.child.kill('SIGTERM');
+      const code = await emulator.exited;
+      expect(underNpm.filter(isRunning)).toEqual([]);
+      await expect(fetch(`${url}/v1/automation`)).rejects.toThrow();
+      expect(code).toBe(0);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+});
