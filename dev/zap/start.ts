@@ -6,11 +6,12 @@
  * each step with its timing. Exits 0 only when every step did what it
  * should within the time budget; stops everything it started either way.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import type { Done, Subscription } from './flows';
+import { join } from 'node:path';
+import { buildApp } from './build';
+import { stepConsole } from './console';
+import type { Subscription } from './flows';
 import * as flows from './flows';
 import { type RunningZap, startZap } from './setup';
 
@@ -18,51 +19,18 @@ const TIME_BUDGET_MS = 30_000;
 // npm runs scripts from the project's root.
 const project = process.cwd();
 const buildDir = join(project, '.tmp', `start-${process.pid}`);
-const FLAVOURS = ['api_key', 'oauth2'] as const;
-
-const elapsed = (since: number) => `${Math.round(performance.now() - since)} ms`;
-
-/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would, once per authentication flavour. */
-const buildApp = (): Done & { indexFiles: Record<(typeof FLAVOURS)[number], string> } => {
-  const indexFiles = Object.fromEntries(
-    FLAVOURS.map((flavour) => {
-      const out = join(buildDir, flavour);
-      execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', out], {
-        env: { ...process.env, CODETETHER_AUTH: flavour },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      return [flavour, resolve(out, 'index.js')];
-    }),
-  ) as Record<(typeof FLAVOURS)[number], string>;
-  return { indexFiles, summary: `api_key and oauth2 builds in ${relative(project, buildDir)}/` };
-};
 
 const main = async (): Promise<boolean> => {
   const started = performance.now();
   console.log('CodeTether for Zapier: a whole Zap against the local CodeTether emulator\n');
   let zap: RunningZap | undefined;
-  let stepNumber = 0;
-  let failed = false;
-
-  const step = async <T extends Done>(title: string, run: () => Promise<T> | T): Promise<T> => {
-    stepNumber += 1;
-    const since = performance.now();
-    const number = String(stepNumber).padStart(2, ' ');
-    try {
-      const done = await run();
-      console.log(`  ✔ ${number}. ${title} (${elapsed(since)})\n        ${done.summary}`);
-      return done;
-    } catch (error) {
-      failed = true;
-      console.log(`  ✘ ${number}. ${title} (${elapsed(since)})\n        ${flows.userMessageOf(error)}`);
-      throw error;
-    }
-  };
+  const steps = stepConsole();
+  const { step } = steps;
 
   try {
-    const { indexFiles } = await step('Build the app as Zapier runs it', buildApp);
+    const { apps } = await step('Build the app as Zapier runs it', () => buildApp(project, buildDir));
     const { running } = await step('Start the emulator and the hook catcher', async () => {
-      zap = await startZap({ apiKey: indexFiles.api_key, oauth2: indexFiles.oauth2 });
+      zap = await startZap(apps);
       return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
     });
 
@@ -140,12 +108,12 @@ const main = async (): Promise<boolean> => {
 
   const total = performance.now() - started;
   const inTime = total < TIME_BUDGET_MS;
-  const outcome = failed ? `step ${stepNumber} failed` : `${stepNumber} steps did what they should`;
+  const outcome = steps.failed ? `step ${steps.count} failed` : `${steps.count} steps did what they should`;
   console.log(
-    `\n${!failed && inTime ? 'PASS' : 'FAIL'}: ${outcome} in ${(total / 1000).toFixed(1)} s` +
+    `\n${!steps.failed && inTime ? 'PASS' : 'FAIL'}: ${outcome} in ${(total / 1000).toFixed(1)} s` +
       `${inTime ? '' : ` (over the ${TIME_BUDGET_MS / 1000} s budget)`}; emulator, hook catcher and build stopped.`,
   );
-  return !failed && inTime;
+  return !steps.failed && inTime;
 };
 
 main().then(
