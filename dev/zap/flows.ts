@@ -5,7 +5,7 @@
  * error that says what was expected.
  */
 import { randomBytes } from 'node:crypto';
-import { TASK_STATUSES, WebhookList } from '../../lib/api/contract';
+import { EVENT_STATUS, type InstantEvent, TASK_STATUSES, WebhookList } from '../../lib/api/contract';
 import { messageOf } from '../../lib/api/errors';
 import { askedResultFields } from '../../lib/steps/result-data';
 import type { TaskOutput } from '../../lib/steps/task-output';
@@ -248,6 +248,32 @@ export const receiveDelivery = async (
     events,
     summary: `${subscription.trigger}: signed over timestamp and ${form}, accepted; ${event?.status}: ${event && mappedResultData(event)}`,
   };
+};
+
+/**
+ * Makes a new task reach an instant trigger's event: the emulator starts
+ * and finishes a task by itself, fails it or stops it for input when its
+ * description holds the marker for that, and Cancel Task cancels it.
+ */
+export const taskReaching = async (
+  zap: Zap,
+  authData: AuthData,
+  event: InstantEvent,
+): Promise<Done & { task: TaskOutput; status: TaskOutput['status'] }> => {
+  const { failMarker, needsInputMarker } = zap.emulator.options.tasks;
+  const markers: Partial<Record<InstantEvent, string>> = {
+    task_failed: failMarker,
+    task_needs_input: needsInputMarker,
+  };
+  const { description } = taskInput();
+  const { task } = await createTask(
+    zap,
+    authData,
+    taskInput({ description: [description, markers[event]].filter(Boolean).join(' ') }),
+  );
+  if (event === 'task_cancelled') await cancelTask(zap, authData, task.id);
+  const status = EVENT_STATUS[event];
+  return { task, status, summary: `${task.id} “${task.title}” on its way to ${status}` };
 };
 
 export const unsubscribe = async (

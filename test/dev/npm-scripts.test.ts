@@ -4,7 +4,8 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const project = resolve(__dirname, '..', '..');
 // Each script compiles dev/ first; on a busy machine that alone can take a while.
@@ -74,6 +75,38 @@ describe('npm run emulator', () => {
       expect(underNpm.filter(isRunning)).toEqual([]);
       await expect(fetch(`${url}/v1/automation`)).rejects.toThrow();
       expect(code).toBe(0);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+});
+
+describe('npm run trigger', () => {
+  it(
+    'shows Task Failed firing for a task that fails, prints its output and stops everything',
+    async () => {
+      const trigger = npmRun('trigger', ['task_failed']);
+      expect(await trigger.exited).toBe(0);
+      const output = trigger.output();
+
+      const printed = /What task_failed outputs[^\n]*\n(\[[\s\S]*?\n\])\n/.exec(output)?.[1] ?? '[]';
+      expect(JSON.parse(printed)).toEqual([
+        expect.objectContaining({ event: 'task_failed', status: 'failed', error: expect.stringContaining('[fail]') }),
+      ]);
+      expect(output).toContain('task_failed: removed');
+      expect(output).toMatch(/PASS: task_failed fired and turned off in [\d.]+ s/);
+      expect(readdirSync(join(project, '.tmp')).filter((name) => name.startsWith('trigger-'))).toEqual([]);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+
+  it(
+    'names the instant triggers when given a key that is none',
+    async () => {
+      const trigger = npmRun('trigger', ['new_task']);
+      expect(await trigger.exited).toBe(1);
+      expect(trigger.output()).toContain(
+        '“new_task” is not an instant trigger. Name an instant trigger: npm run trigger -- KEY, where KEY is one of task_started, task_needs_input, task_completed, task_failed, task_cancelled.',
+      );
     },
     SCRIPT_TIMEOUT_MS,
   );
