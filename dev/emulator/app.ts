@@ -68,7 +68,10 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
     info: {
       title: 'CodeTether Automation API (emulator)',
       version: packageJson.version,
-      description: 'The contract the Zapier integration targets, as ../shared/API-CONTRACT.md describes it.',
+      description:
+        "The CodeTether Automation API as the Zapier integration speaks it: production's endpoints and quirks, " +
+        'and the webhook subscriptions the integration proposes. docs/API.md in the integration’s repository ' +
+        'says what the schemas cannot: signatures, retries, rate limits, idempotency.',
     },
   });
 
