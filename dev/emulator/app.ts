@@ -83,5 +83,5 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
   });
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404));
 
-  return { app, tasks, webhooks };
+  return { app, tasks, webhooks, oauth };
 };

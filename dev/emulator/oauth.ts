@@ -202,21 +202,30 @@ export class OAuthServer {
     return this.issueTokens(c, grant.userId, grant.scope);
   }
 
-  private issueTokens(c: Context, userId: string, scope: string) {
+  /**
+   * Tokens for the sign-in user, as if they had just approved the client:
+   * `npm run emulator` prints them for `zapier invoke` with the OAuth2 build,
+   * whose `auth start` sends neither a PKCE challenge nor the Base URL.
+   */
+  signIn() {
+    return this.grant(this.signInUserId, OAUTH_SCOPES.join(' '));
+  }
+
+  private grant(userId: string, scope: string) {
     const accessToken = randomToken('oat');
     const refreshToken = randomToken('ort');
     this.accessGrants.set(accessToken, { userId, scope, expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000 });
     this.refreshGrants.set(refreshToken, { userId, scope });
-    return c.json(
-      {
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in: this.accessTokenTtlSeconds,
-        refresh_token: refreshToken,
-        scope,
-      },
-      200,
-      { 'Cache-Control': 'no-store' },
-    );
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: this.accessTokenTtlSeconds,
+      refresh_token: refreshToken,
+      scope,
+    };
+  }
+
+  private issueTokens(c: Context, userId: string, scope: string) {
+    return c.json(this.grant(userId, scope), 200, { 'Cache-Control': 'no-store' });
   }
 }

@@ -16,12 +16,14 @@ export interface RunningEmulator {
   deliveries: readonly DeliveryAttempt[];
   /** Resolves when no webhook delivery is in flight or waiting for a retry. */
   deliveriesSettled(): Promise<void>;
+  /** OAuth2 tokens for the first user, as if they had just approved the client. */
+  signInWithOAuth(): { access_token: string; refresh_token: string };
   close(): Promise<void>;
 }
 
 export const startEmulator = async (overrides: EmulatorOverrides = {}): Promise<RunningEmulator> => {
   const options = resolveOptions(overrides);
-  const { app, tasks, webhooks } = createEmulatorApp(options);
+  const { app, tasks, webhooks, oauth } = createEmulatorApp(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: options.port }, () => resolve(listening));
     listening.once('error', reject);
@@ -32,6 +34,7 @@ export const startEmulator = async (overrides: EmulatorOverrides = {}): Promise<
     options,
     deliveries: webhooks.attempts,
     deliveriesSettled: () => webhooks.settled(),
+    signInWithOAuth: () => oauth.signIn(),
     close: async () => {
       tasks.close();
       webhooks.close();

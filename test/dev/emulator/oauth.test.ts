@@ -154,6 +154,19 @@ describe('token', () => {
     expect(reused).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
+  it('signs the first user in without a browser (npm run emulator prints these for zapier invoke)', async () => {
+    const tokens = emulator().signInWithOAuth();
+    const me = await call('GET', '/v1/automation/me', { token: tokens.access_token });
+    expect(AutomationMe.parse(me.body)).toMatchObject({ email: 'ada@example.com' });
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   it('answers 401 invalid_client to a wrong client secret', async () => {
     const answer = await token({
       grant_type: 'refresh_token',
