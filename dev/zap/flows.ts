@@ -77,7 +77,10 @@ export const mappable = (output: object, prefix = ''): Record<string, unknown> =
  */
 const mappedResultData = (output: TaskOutput): string => {
   const keys = askedResultFields(output.description).map(({ name }) => `result_data__${name}`);
-  if (keys.length === 0 || output.status !== 'completed') return `“${output.result_summary ?? output.error}”`;
+  if (keys.length === 0 || output.status !== 'completed') {
+    const outcome = output.result_summary ?? output.error;
+    return outcome === null ? 'no result yet' : `“${outcome}”`;
+  }
   const fields = mappable(output);
   const empty = keys.filter((key) => fields[key] == null);
   expectThat(

@@ -7,33 +7,15 @@
  * should within the time budget; stops everything it started either way.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildApp } from './build';
-import { stepConsole } from './console';
 import type { Subscription } from './flows';
 import * as flows from './flows';
-import { type RunningZap, startZap } from './setup';
+import { runZapSteps } from './script';
 
 const TIME_BUDGET_MS = 30_000;
-// npm runs scripts from the project's root.
-const project = process.cwd();
-const buildDir = join(project, '.tmp', `start-${process.pid}`);
 
 const main = async (): Promise<boolean> => {
-  const started = performance.now();
   console.log('CodeTether for Zapier: a whole Zap against the local CodeTether emulator\n');
-  let zap: RunningZap | undefined;
-  const steps = stepConsole();
-  const { step } = steps;
-
-  try {
-    const { apps } = await step('Build the app as Zapier runs it', () => buildApp(project, buildDir));
-    const { running } = await step('Start the emulator and the hook catcher', async () => {
-      zap = await startZap(apps);
-      return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
-    });
-
+  const { count, failed, ms } = await runZapSteps('start', async (running, step) => {
     const { authData } = await step('Connect with an API key', () => flows.connectWithApiKey(running));
     const oauth = await step('Connect with OAuth2', () => flows.authorizeWithOAuth(running));
     const refreshed = await step('Refresh the OAuth2 token', () => flows.refreshOAuth(running, oauth.authData));
@@ -99,27 +81,15 @@ const main = async (): Promise<boolean> => {
       );
     }
     await step('Check that no subscription is left behind', () => flows.noSubscriptionsLeft(running, authData));
-  } catch {
-    // The failed step has printed why; what it started is stopped below.
-  } finally {
-    await zap?.stop();
-    rmSync(buildDir, { recursive: true, force: true });
-  }
+  });
 
-  const total = performance.now() - started;
-  const inTime = total < TIME_BUDGET_MS;
-  const outcome = steps.failed ? `step ${steps.count} failed` : `${steps.count} steps did what they should`;
+  const inTime = ms < TIME_BUDGET_MS;
+  const outcome = failed ? `step ${count} failed` : `${count} steps did what they should`;
   console.log(
-    `\n${!steps.failed && inTime ? 'PASS' : 'FAIL'}: ${outcome} in ${(total / 1000).toFixed(1)} s` +
+    `\n${!failed && inTime ? 'PASS' : 'FAIL'}: ${outcome} in ${(ms / 1000).toFixed(1)} s` +
       `${inTime ? '' : ` (over the ${TIME_BUDGET_MS / 1000} s budget)`}; emulator, hook catcher and build stopped.`,
   );
-  return !steps.failed && inTime;
+  return !failed && inTime;
 };
 
-main().then(
-  (passed) => process.exit(passed ? 0 : 1),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+void main().then((passed) => process.exit(passed ? 0 : 1));

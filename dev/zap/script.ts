@@ -1,0 +1,85 @@
+/**
+ * The frame of the dev scripts that drive a Zap (`npm start`, `npm run
+ * trigger`): the app compiled the way Zapier gets it, the emulator and the
+ * hook catcher started, each step printed on its own line with a tick or a
+ * cross, its time and what it did (or the message a user would read), and
+ * everything stopped and removed afterwards, whatever happened.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type Done, userMessageOf } from './flows';
+import { type RunningZap, startZap } from './setup';
+
+export type Step = <T extends Done>(title: string, run: () => Promise<T> | T) => Promise<T>;
+
+export interface StepsRun {
+  /** Steps run, the failed one included. */
+  count: number;
+  failed: boolean;
+  ms: number;
+}
+
+const elapsed = (since: number) => `${Math.round(performance.now() - since)} ms`;
+
+/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would, once per authentication flavour. */
+const compile = (project: string, out: string, flavour: 'api_key' | 'oauth2'): string => {
+  execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', out], {
+    env: { ...process.env, CODETETHER_AUTH: flavour },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return join(out, 'index.js');
+};
+
+/**
+ * Builds the app under .tmp/NAME-PID, starts the Zap (the first two steps),
+ * then hands it to `run` with the function that runs and prints a step.
+ */
+export const runZapSteps = async (
+  name: string,
+  run: (zap: RunningZap, step: Step) => Promise<void>,
+): Promise<StepsRun> => {
+  const started = performance.now();
+  // npm runs scripts from the project's root.
+  const project = process.cwd();
+  const buildDir = join(project, '.tmp', `${name}-${process.pid}`);
+  let count = 0;
+  let failed = false;
+  let zap: RunningZap | undefined;
+
+  const step: Step = async (title, perform) => {
+    count += 1;
+    const since = performance.now();
+    const number = String(count).padStart(2, ' ');
+    try {
+      const done = await perform();
+      console.log(`  ✔ ${number}. ${title} (${elapsed(since)})\n        ${done.summary}`);
+      return done;
+    } catch (error) {
+      failed = true;
+      console.log(`  ✘ ${number}. ${title} (${elapsed(since)})\n        ${userMessageOf(error)}`);
+      throw error;
+    }
+  };
+
+  try {
+    const apps = await step('Build the app as Zapier runs it', () => ({
+      apiKey: compile(project, join(buildDir, 'api_key'), 'api_key'),
+      oauth2: compile(project, join(buildDir, 'oauth2'), 'oauth2'),
+      summary: `api_key and oauth2 builds in ${relative(project, buildDir)}/`,
+    }));
+    const { running } = await step('Start the emulator and the hook catcher', async () => {
+      zap = await startZap(apps);
+      return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
+    });
+    await run(running, step);
+  } catch (error) {
+    // A failed step has printed why; anything else is a fault of the script itself.
+    if (!failed) console.error(error);
+    failed = true;
+  } finally {
+    await zap?.stop();
+    rmSync(buildDir, { recursive: true, force: true });
+  }
+  return { count, failed, ms: performance.now() - started };
+};
