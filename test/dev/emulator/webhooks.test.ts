@@ -160,7 +160,8 @@ describe('subscription deliveries', () => {
 
   it('delete the subscription when the receiver answers 410 Gone', async () => {
     const hook = await receiver(() => 410);
-    const subscription = await subscribe(`${hook.url}/zap-off`, ['task_created', 'task_started']);
+    // task_created only: a task_started sent before the 410 came back would be delivered too, on a slow machine.
+    const subscription = await subscribe(`${hook.url}/zap-off`, ['task_created']);
     await createTask();
     await eventually(async () => (hook.received.length ? true : undefined));
     await emulator().deliveriesSettled();
