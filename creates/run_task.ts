@@ -61,7 +61,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
 /**
  * The delivery that resumed the step, checked. With a signing secret on the
  * connection it must be signed with it: production signs the body alone
- * (API-CONTRACT.md part 1), a server that adopted part 2 signs it with its
+ * (docs/API.md part 1), a server that adopted part 2 signs it with its
  * timestamp. The unsigned timestamp of part 1 cannot show a replay, but
  * Zapier accepts a callback URL only once, and only for this step's task.
  */

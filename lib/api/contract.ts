@@ -1,7 +1,7 @@
 /**
  * The CodeTether Automation API as zod schemas: the single source of truth
  * for every shape the app sends or reads, the emulator validates, and the
- * samples are checked against. See ../shared/API-CONTRACT.md.
+ * samples are checked against. See docs/API.md.
  *
  * Answers use loose objects so that fields the server adds later pass through.
  * Written with zod/mini, which the build bundles and tree-shakes: a Zapier

@@ -1,7 +1,7 @@
 /**
  * The one REST-hook mechanism behind every instant task trigger: a trigger
  * names its event, and this factory builds subscribing, unsubscribing,
- * reading signed deliveries and listing samples for it (API-CONTRACT.md,
+ * reading signed deliveries and listing samples for it (docs/API.md,
  * part 2).
  */
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';

@@ -1,6 +1,6 @@
 /**
  * Webhook signatures: `X-CodeTether-Signature: sha256=<hex HMAC-SHA256(secret, message)>`.
- * One mechanism, two messages (API-CONTRACT.md):
+ * One mechanism, two messages (docs/API.md):
  * - subscriptions (part 2) sign `{timestamp}.{body}`, with the
  *   X-CodeTether-Timestamp they send, so a captured delivery cannot be
  *   replayed under a fresh timestamp;

@@ -1,5 +1,5 @@
 /**
- * The webhook subscriptions of API-CONTRACT.md part 2: subscribing sends a
+ * The webhook subscriptions of docs/API.md part 2: subscribing sends a
  * fresh secret of its own and stores the subscription's id and the secret
  * the answer holds; unsubscribing is repeatable; a subscription whose answer
  * cannot be used is removed again. Input that is not valid sends nothing.
