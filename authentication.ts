@@ -3,13 +3,15 @@
  * integration, so each build picks one (see lib/auth-flavour.ts); both are
  * complete and tested.
  */
-import type { Authentication, AuthField, Bundle, ZObject } from 'zapier-platform-core';
+import type { Authentication, AuthField, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
 import { parseAnswer, parseJson } from './lib/api/answers';
 import { nonDefaultHost } from './lib/api/base-url';
 import { baseUrlOf, callApi, sendRequest } from './lib/api/client';
-import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, TokenAnswer, UserMe } from './lib/api/contract';
-import { statusOf } from './lib/api/errors';
+import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, OAuthErrorBody, TokenAnswer, UserMe } from './lib/api/contract';
+import { bearerTokenOf, usableToken } from './lib/api/credentials';
+import { refusalOf, throwRefusal } from './lib/api/errors';
 import type { AuthFlavour } from './lib/auth-flavour';
+import { guardSteps } from './lib/step-guard';
 
 export type ConnectedAccount = {
   id: string;
@@ -41,24 +43,19 @@ const webhookSecretField = {
 /**
  * Who the connection belongs to. `/v1/automation/me` accepts only OAuth
  * tokens in production, so a `ct_` key it rejects is asked about at
- * `/v1/users/me`, which accepts keys.
+ * `/v1/users/me`, which accepts keys. callApi checks the Base URL and the
+ * credential before any request.
  */
 export const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
   const host = nonDefaultHost(baseUrlOf(z, bundle.authData)) ?? null;
-  const apiKey = bundle.authData.api_key?.trim();
-  if (apiKey !== undefined && (apiKey === '' || /\s/.test(apiKey))) {
-    throw new z.errors.Error(
-      'The API Key is empty or contains spaces. Paste the whole key from CodeTether (it starts with ct_).',
-      'invalid_api_key',
-      400,
-    );
-  }
-  try {
-    const { data } = await callApi(z, bundle, { path: ['me'], schema: AutomationMe, what: 'checking the connection' });
-    return { id: data.id, email: data.email ?? null, name: data.name ?? null, host };
-  } catch (error) {
-    if (!(statusOf(error) === 401 && apiKey?.startsWith('ct_'))) throw error;
-  }
+  const isKey = bearerTokenOf(bundle.authData)?.startsWith('ct_') && !bundle.authData.access_token;
+  const me = await callApi(z, bundle, {
+    path: ['me'],
+    schema: AutomationMe,
+    what: 'checking the connection',
+    expect: isKey ? [401] : [],
+  });
+  if (me.ok) return { id: me.data.id, email: me.data.email ?? null, name: me.data.name ?? null, host };
   const { data } = await callApi(z, bundle, {
     prefix: ['v1'],
     path: ['users', 'me'],
@@ -124,19 +121,47 @@ const authorizeUrl = async (z: ZObject, bundle: Bundle): Promise<string> => {
   return url.toString();
 };
 
-const requestToken = async (z: ZObject, url: string, form: Record<string, string>, what: string) => {
-  const response = await sendRequest(
-    z,
-    {
-      url,
-      method: 'POST',
-      body: form,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      redirect: 'manual',
-    },
-    what,
-  );
-  return parseAnswer(z, TokenAnswer, parseJson(response.content) ?? response.content, what);
+/**
+ * One request to the token endpoint. A refresh that CodeTether refuses
+ * (invalid_grant, or 401 for the client) cannot be fixed by trying again:
+ * ExpiredAuthError asks the user to reconnect. A sign-in that it refuses says why.
+ */
+const requestToken = async (
+  z: ZObject,
+  bundle: Bundle,
+  url: string,
+  form: Record<string, string>,
+  purpose: { what: string; refreshing: boolean },
+) => {
+  let response: HttpResponse;
+  try {
+    response = await sendRequest(
+      z,
+      {
+        url,
+        method: 'POST',
+        body: form,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        redirect: 'manual',
+        skipThrowForStatus: true,
+      },
+      purpose,
+    );
+  } catch (error) {
+    // With autoRefresh on, the platform answers any 401 with a RefreshAuthError, which would only ask for this again.
+    if (!(error instanceof Error && error.name === 'RefreshAuthError')) throw error;
+    const refused =
+      'CodeTether refused the sign-in of this integration (HTTP 401 Unauthorized). Reconnect your CodeTether account; if it keeps happening, contact CodeTether support.';
+    if (purpose.refreshing) throw new z.errors.ExpiredAuthError(refused);
+    throw new z.errors.Error(refused, 'oauth_error', 401);
+  }
+  if (response.status >= 300) {
+    const refusal = refusalOf(response, bundle);
+    const grantRefused = OAuthErrorBody.safeParse(parseJson(response.content)).data?.error === 'invalid_grant';
+    if (purpose.refreshing && grantRefused) throw new z.errors.ExpiredAuthError(refusal.message);
+    throwRefusal(z, refusal);
+  }
+  return parseAnswer(z, TokenAnswer, parseJson(response.content) ?? response.content, purpose.what);
 };
 
 const getAccessToken = async (z: ZObject, bundle: Bundle) => {
@@ -144,6 +169,7 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
   const { client_id, client_secret } = oauthClient();
   const token = await requestToken(
     z,
+    bundle,
     url,
     {
       grant_type: 'authorization_code',
@@ -153,7 +179,7 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
       client_id,
       client_secret,
     },
-    'signing in',
+    { what: 'signing in', refreshing: false },
   );
   // Zapier keeps only what this returns as authData, not the form's fields: the instance for every later
   // request, and the Webhook Signing Secret, without which Run Task would check no signature.
@@ -167,14 +193,21 @@ const getAccessToken = async (z: ZObject, bundle: Bundle) => {
 
 /** CodeTether rotates refresh tokens: keep the new one, or the old when none came. */
 const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
+  const refreshToken = usableToken(bundle.authData.refresh_token);
+  if (!refreshToken) {
+    throw new z.errors.ExpiredAuthError(
+      'The sign-in of your CodeTether connection cannot be renewed (it holds no usable refresh token). Reconnect your CodeTether account.',
+    );
+  }
   const { client_id, client_secret } = oauthClient();
   const token = await requestToken(
     z,
+    bundle,
     oauthUrl(z, bundle.authData.base_url, '/oauth/token'),
-    { grant_type: 'refresh_token', refresh_token: textOf(bundle.authData.refresh_token), client_id, client_secret },
-    'refreshing the sign-in',
+    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id, client_secret },
+    { what: 'refreshing the sign-in', refreshing: true },
   );
-  return { access_token: token.access_token, refresh_token: token.refresh_token ?? bundle.authData.refresh_token };
+  return { access_token: token.access_token, refresh_token: token.refresh_token ?? refreshToken };
 };
 
 export const oauth2Authentication: Authentication = {
@@ -192,5 +225,6 @@ export const oauth2Authentication: Authentication = {
   connectionLabel,
 };
 
+/** The scheme of a build, every function of it guarded like the steps (see lib/step-guard.ts). */
 export const authenticationFor = (flavour: AuthFlavour) =>
-  flavour === 'oauth2' ? oauth2Authentication : apiKeyAuthentication;
+  guardSteps(flavour === 'oauth2' ? oauth2Authentication : apiKeyAuthentication);

@@ -8,6 +8,7 @@ import { creates } from './creates';
 import { addBearerToken } from './lib/api/client';
 import { translateErrorResponse } from './lib/api/errors';
 import { AUTH_FLAVOUR } from './lib/auth-flavour';
+import { guardSteps } from './lib/step-guard';
 import { version } from './package.json';
 import { searches, searchOrCreates } from './searches';
 import { triggers } from './triggers';
@@ -21,9 +22,10 @@ const App = defineApp({
   // Every request goes through z.request, which logs on its own; patching
   // Node's http module as well would only log the same calls twice.
   flags: { skipHttpPatch: true },
-  triggers,
-  creates,
-  searches,
+  // Every step settles in success or a platform error with a sentence, leaking nothing (see lib/step-guard.ts).
+  triggers: guardSteps(triggers),
+  creates: guardSteps(creates),
+  searches: guardSteps(searches),
   searchOrCreates,
 });
 

@@ -2,7 +2,7 @@ import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
-import { messageOf, statusOf } from '../lib/api/errors';
+import { excerpt } from '../lib/api/text';
 import { parseStepInput } from '../lib/steps/step-input';
 import { taskPickerField } from '../lib/steps/task-fields';
 
@@ -26,15 +26,14 @@ export const CancelTaskOutput = zod.object({
 });
 export type CancelTaskOutput = zod.infer<typeof CancelTaskOutput>;
 
-/** Why CodeTether refused (409): the task's status, read from the task itself. */
-const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: unknown): Promise<string> => {
-  let task: Task;
-  try {
-    ({ data: task } = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }));
-  } catch {
-    return messageOf(refusal);
-  }
-  const name = `Task “${task.title}” (${task.task_id})`;
+/** Why CodeTether refused (409): the task's status, read from the task itself, or else what CodeTether said. */
+const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: string): Promise<string> => {
+  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }).catch(
+    () => undefined,
+  );
+  if (!answer) return refusal;
+  const task = answer.data;
+  const name = `Task “${excerpt(task.title)}” (${excerpt(task.task_id)})`;
   return (FINISHED_STATUSES as readonly string[]).includes(task.status)
     ? `${name} was not cancelled: it has already finished with status “${task.status}”.`
     : `${name} was not cancelled: its status is “${task.status}”, and only queued or running tasks can be cancelled.`;
@@ -42,27 +41,26 @@ const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refus
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> => {
   const { task_id } = parseStepInput(z, CancelTaskInput, bundle.inputData, inputFields);
-  try {
-    const { data } = await callApi(z, bundle, {
-      method: 'DELETE',
-      path: ['tasks', task_id],
-      schema: CancelledTask,
-      what: 'cancelling the task',
-    });
+  const answer = await callApi(z, bundle, {
+    method: 'DELETE',
+    path: ['tasks', task_id],
+    schema: CancelledTask,
+    what: 'cancelling the task',
+    expect: [404, 409],
+  });
+  if (answer.ok) {
+    const { data } = answer;
     return { id: data.task_id, task_id: data.task_id, status: data.status, message: data.message ?? null };
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404) {
-      throw new z.errors.Error(
-        `CodeTether has no task with the ID “${task_id}”. Pick the task from the list, or map the Task ID of an earlier step.`,
-        'not_found',
-        404,
-      );
-    }
-    // Nothing left to do is no error of the Zap: it stops here, without counting against it.
-    if (status === 409) throw new z.errors.HaltedError(await whyNotCancelled(z, bundle, task_id, error));
-    throw error;
   }
+  if (answer.status === 404) {
+    throw new z.errors.Error(
+      `CodeTether has no task with the ID “${excerpt(task_id)}”. Pick the task from the list, or map the Task ID of an earlier step.`,
+      'not_found',
+      404,
+    );
+  }
+  // Nothing left to do is no error of the Zap: it stops here, without counting against it.
+  throw new z.errors.HaltedError(await whyNotCancelled(z, bundle, task_id, answer.message));
 };
 
 export default defineCreate({

@@ -2,7 +2,6 @@ import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapi
 import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
-import { statusOf } from '../lib/api/errors';
 import { listTasks } from '../lib/api/task-list';
 import { parseStepInput } from '../lib/steps/step-input';
 import { taskPickerField } from '../lib/steps/task-fields';
@@ -57,12 +56,13 @@ const newestFirst = (tasks: Task[]): Task[] =>
 
 /** The task with this ID, or none: an unknown ID is no error for a search. */
 const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
-  try {
-    return (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'finding the task' })).data;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const answer = await callApi(z, bundle, {
+    path: ['tasks', taskId],
+    schema: Task,
+    what: 'finding the task',
+    expect: [404],
+  });
+  return answer.ok ? answer.data : undefined;
 };
 
 /** Pages through the newest tasks until one matches, the list ends, or MAX_LIST_REQUESTS is reached. */

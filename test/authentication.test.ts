@@ -60,14 +60,14 @@ describe('API key authentication', () => {
     nock(API).get('/me').reply(401, { detail: 'Authentication required' });
     nock(BASE).get('/v1/users/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(appTester(auth.test as never, { authData: apiKeyAuth }));
-    expect(failure.message).toMatch(/^CodeTether rejected the API key: Authentication required\. Create a key/);
+    expect(failure.message).toMatch(/^CodeTether rejected the API key: it may have been revoked or have expired/);
     expect(failure.message).not.toContain(SECRETS.apiKey);
   });
 
   it('does not fall back for a key that is not a ct_ key', async () => {
     nock(API).get('/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'not-a-codetether-key' } }));
-    expect(failure.message).toMatch(/rejected the API key/);
+    expect(failure.message).toMatch(/^CodeTether rejected the API key: CodeTether's API keys start with `ct_`, and this one does not/);
   });
 
   it('labels an account whose profile has neither name nor email by its ID', async () => {
@@ -80,11 +80,35 @@ describe('API key authentication', () => {
     );
   });
 
-  it('refuses an empty or spaced key before any request', async () => {
-    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'ct_abc def' } }));
+  it.each([
+    ['a space', `${SECRETS.apiKey.slice(0, 12)} ${SECRETS.apiKey.slice(12)}`],
+    ['a zero-width space', `${SECRETS.apiKey.slice(0, 12)}\u200b${SECRETS.apiKey.slice(12)}`],
+    ['a Cyrillic look-alike', SECRETS.apiKey.replace('a', '\u0430')],
+    ['an ellipsis', `${SECRETS.apiKey.slice(0, 12)}…`],
+    ['a lone surrogate', `ct_live_\udfff${SECRETS.apiKey.slice(8)}`],
+  ])('refuses a key with %s before any request, naming the field and quoting none of it', async (_, apiKey) => {
+    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: apiKey } }));
     expect(failure.message).toBe(
-      'The API Key is empty or contains spaces. Paste the whole key from CodeTether (it starts with ct_).',
+      'The API Key of your connection contains a character no API key has (a space, a line break, an invisible character or a look-alike letter such as a Cyrillic “а”). Copy the key again from CodeTether under Settings → API Keys and reconnect.',
     );
+    expect(failure.message).not.toContain(apiKey.slice(3, 12));
+  });
+
+  it.each([
+    ['no key', {}],
+    ['an empty key', { api_key: '  ' }],
+  ])('asks for a key, without calling /me, for a connection with %s', async (_, authData) => {
+    const failure = await failureOf(appTester(auth.test as never, { authData }));
+    expect(failure.message).toMatch(/^Your CodeTether connection has no API key \(or sign-in\)\. Reconnect it/);
+  });
+
+  it.each([
+    ['a number', 12345],
+    ['a list', ['ct_a']],
+    ['an object', { key: 'ct_a' }],
+  ])('says a key that is %s is not text, before any request', async (_, apiKey) => {
+    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: apiKey as never } }));
+    expect(failure.message).toMatch(/^The API Key of your connection is not text\./);
   });
 
   it('talks to a self-hosted instance and names its host in the label', async () => {
@@ -283,5 +307,54 @@ describe('OAuth2 authentication', () => {
     nock(API).get('/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(oauthAppTester(auth.test as never, { authData: oauthAuth }));
     expect(failure.name).toBe('RefreshAuthError');
+  });
+
+  it('asks the user to reconnect (ExpiredAuthError) when CodeTether refuses the refresh token', async () => {
+    nock(BASE)
+      .post('/oauth/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid or was already used.' });
+    const failure = await failureOf(oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth }));
+    expect(failure.name).toBe('ExpiredAuthError');
+    expect(failure.message).toBe(
+      'CodeTether did not accept the sign-in: The refresh token is invalid or was already used. (invalid_grant). Reconnect your CodeTether account.',
+    );
+  });
+
+  it('asks the user to reconnect when the token endpoint answers 401, instead of asking for another refresh', async () => {
+    nock(BASE).post('/oauth/token').reply(401, { error: 'invalid_client' });
+    const refresh = await failureOf(oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth }));
+    expect(refresh.name).toBe('ExpiredAuthError');
+    nock(BASE).post('/oauth/token').reply(401, { error: 'invalid_client' });
+    const signIn = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c' } }));
+    expect(signIn.name).toBe('AppError');
+    expect(signIn.message).toMatch(/^CodeTether refused the sign-in of this integration \(HTTP 401 Unauthorized\)/);
+  });
+
+  it('asks the user to reconnect, without a request, when there is no usable refresh token', async () => {
+    for (const refresh_token of [undefined, '', 'ort_\u200bbroken']) {
+      const failure = await failureOf(
+        oauthAppTester(config.refreshAccessToken as never, { authData: { ...oauthAuth, refresh_token } }),
+      );
+      expect(failure.name).toBe('ExpiredAuthError');
+      expect(failure.message).toMatch(/cannot be renewed .* Reconnect your CodeTether account\.$/);
+    }
+  });
+
+  it('treats a 429 from the token endpoint like any other: a ThrottledError with a bounded delay', async () => {
+    nock(BASE).post('/oauth/token').reply(429, { error: 'slow_down' }, { 'Retry-After': '99999999999' });
+    const failure = await failureOf(oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth }));
+    expect(failure.name).toBe('ThrottledError');
+    expect(JSON.parse(failure.raw.message)).toEqual({
+      message: "CodeTether's rate limit was reached; Zapier will try again in 3600 seconds.",
+      delay: 3600,
+    });
+  });
+
+  it('asks to reconnect, without a request, when the access token cannot be sent', async () => {
+    const failure = await failureOf(
+      oauthAppTester(auth.test as never, { authData: { ...oauthAuth, access_token: 'oat_\u00a0x' } }),
+    );
+    expect(failure.name).toBe('ExpiredAuthError');
+    expect(failure.message).toMatch(/^The sign-in of your CodeTether connection is damaged/);
   });
 });

@@ -8,6 +8,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { AgentType, CreatedTask, CreateTaskBody, MAX_PROMPT_LENGTH, WebAddress } from '../api/contract';
+import { excerpt } from '../api/text';
 import { askForResultFields, ResultFieldsInput } from './result-data';
 import { type LabelledField, parseStepInput } from './step-input';
 import { TaskOutput, taskOutputFields, toTaskOutput } from './task-output';
@@ -65,13 +66,22 @@ const HEADER_SAFE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
 
 /**
  * A mapped ID can hold anything; what cannot go into a header as it is
- * (line breaks, non-ASCII, a very long value) is sent as its SHA-256,
- * which is just as stable.
+ * (line breaks, non-ASCII, a very long value, or "{{", which z.request
+ * refuses in headers as a template) is sent as its SHA-256, which is just
+ * as stable.
  */
 export const idempotencyHeaderValue = (key: string): string =>
-  HEADER_SAFE.test(key) ? key : `sha256-${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  HEADER_SAFE.test(key) && !key.includes('{{')
+    ? key
+    : `sha256-${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 
 export type CreatedTaskAnswer = { task: TaskOutput; replayed: boolean };
+
+/** What to do when CodeTether did not answer a create: the task may exist all the same. */
+const ifCreateUnanswered = (request: TaskToCreate): string =>
+  request.idempotencyKey
+    ? 'The task may have been created all the same; running the step again is safe, because its Idempotency Key makes CodeTether answer with that task instead of creating a second one.'
+    : `The task may have been created all the same: before running the step again, look for it with a Find Task step (Title Contains “${excerpt(request.body.title)}”), or set an Idempotency Key so that a repeat cannot create it twice.`;
 
 export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCreate): Promise<CreatedTaskAnswer> => {
   const { data } = await callApi(z, bundle, {
@@ -81,6 +91,7 @@ export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCrea
     headers: request.idempotencyKey ? { 'Idempotency-Key': idempotencyHeaderValue(request.idempotencyKey) } : {},
     schema: CreatedTask,
     what: 'creating the task',
+    ifNoAnswer: ifCreateUnanswered(request),
   });
   // A replay answers 200 with the original task and the string "true".
   return { task: toTaskOutput(data), replayed: data._idempotent_replay === 'true' };

@@ -33,21 +33,16 @@ const NO_SUBSCRIPTIONS =
  * removed: Zapier turns the Zap off regardless, so this must be repeatable.
  * Answers whether it was still there.
  */
-const removeSubscription = async (z: ZObject, bundle: Bundle, id: string): Promise<boolean> => {
-  try {
+const removeSubscription = async (z: ZObject, bundle: Bundle, id: string): Promise<boolean> =>
+  (
     await callApi(z, bundle, {
       method: 'DELETE',
       path: ['webhooks', id],
       schema: null,
       what: 'removing the webhook subscription',
-    });
-    return true;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404 || status === 410) return false;
-    throw error;
-  }
-};
+      expect: [404, 410],
+    })
+  ).ok;
 
 /**
  * The server accepted a subscription but answered something unusable: left

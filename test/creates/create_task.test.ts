@@ -231,7 +231,7 @@ describe('Create Task', () => {
       [
         401,
         { detail: 'Authentication required' },
-        /^CodeTether rejected the API key: Authentication required\. Create a key/,
+        /^CodeTether rejected the API key: it may have been revoked or have expired, .* Create a key/,
       ],
       [
         402,

@@ -10,12 +10,12 @@ describe('connecting to the emulator', () => {
     expect(authData.api_key).toMatch(/^ct_/);
   });
 
-  it('tells the user to create a new key when CodeTether rejects the key', async () => {
+  it('tells the user why CodeTether may reject a ct_ key, and to create a new one', async () => {
     const failure = await flows.failureOf(
       zap().apiKeyApp.run('authentication.test', { authData: { api_key: 'ct_revoked', base_url: zap().emulator.url } }),
     );
     expect(failure.message).toBe(
-      'CodeTether rejected the API key: Authentication required. Create a key in CodeTether under Settings → API Keys (it starts with `ct_`), then reconnect.',
+      `CodeTether rejected the API key: it may have been revoked or have expired, or it was made on another CodeTether instance than ${zap().emulator.url} (check the Base URL of your connection). Create a key in CodeTether under Settings → API Keys, then reconnect.`,
     );
   });
 

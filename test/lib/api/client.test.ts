@@ -102,7 +102,7 @@ describe('answers', () => {
         callApi(z, bundle, { method: 'DELETE', path: ['webhooks', 'w1'], schema: null, what: 'x' }),
       { authData: apiKeyAuth },
     );
-    expect(answer).toEqual({ status: 204 });
+    expect(answer).toEqual({ ok: true, data: undefined, status: 204 });
   });
 
   it('leaves out empty query parameters', async () => {
@@ -184,25 +184,34 @@ describe('a connection reset', () => {
     }
   });
 
-  it('is retried only once: a second reset says the server could not be reached', async () => {
+  it('is retried only once: a second reset says the server closed the connection', async () => {
     const server = await flakyServer(2);
     try {
       const failure = await failureOf(appTester(getTask('t1'), { authData: server.authData }));
-      expect(failure.message).toMatch(/could not be reached at 127\.0\.0\.1:\d+ while reading the task \(ECONNRESET\)/);
+      expect(failure.message).toMatch(
+        /^CodeTether at 127\.0\.0\.1:\d+ closed the connection without answering while reading the task \(ECONNRESET\)\. Check the Base URL/,
+      );
       expect(server.requests()).toBe(2);
     } finally {
       await server.close();
     }
   });
 
-  it('is not retried for a create, which could make a second task', async () => {
+  it('is not retried for a create, which could make a second task, and says what the reset may have done', async () => {
     const server = await flakyServer(1);
     try {
       const create = (z: ZObject, bundle: Bundle) =>
-        callApi(z, bundle, { method: 'POST', path: ['tasks'], body: {}, schema: Task, what: 'creating the task' });
+        callApi(z, bundle, {
+          method: 'POST',
+          path: ['tasks'],
+          body: {},
+          schema: Task,
+          what: 'creating the task',
+          ifNoAnswer: 'The task may exist.',
+        });
       const failure = await failureOf(appTester(create, { authData: server.authData }));
       expect(failure.message).toMatch(
-        /could not be reached at 127\.0\.0\.1:\d+ while creating the task \(ECONNRESET\)/,
+        /^CodeTether at 127\.0\.0\.1:\d+ closed the connection without answering while creating the task \(ECONNRESET\)\. The task may exist\. Check/,
       );
       expect(server.requests()).toBe(1);
     } finally {
@@ -253,10 +262,18 @@ describe('error answers become sentences', () => {
     return failureOf(appTester(getTask('t1'), { authData: apiKeyAuth }));
   };
 
-  it('401: the API key was rejected, and how to fix it', async () => {
+  it('401: a ct_ key that was rejected may be revoked, expired or from another instance', async () => {
     const failure = await failWith(401, { detail: 'Authentication required' });
     expect(failure.message).toBe(
-      'CodeTether rejected the API key: Authentication required. Create a key in CodeTether under Settings → API Keys (it starts with `ct_`), then reconnect.',
+      'CodeTether rejected the API key: it may have been revoked or have expired, or it was made on another CodeTether instance than https://api.codetether.io (check the Base URL of your connection). Create a key in CodeTether under Settings → API Keys, then reconnect.',
+    );
+  });
+
+  it('401: a key without ct_ is likely not a CodeTether key, and the message says so', async () => {
+    nock(API).get('/tasks/t1').reply(401, { detail: 'Authentication required' });
+    const failure = await failureOf(appTester(getTask('t1'), { authData: { api_key: 'sk-live-1234567890' } }));
+    expect(failure.message).toBe(
+      "CodeTether rejected the API key: CodeTether's API keys start with `ct_`, and this one does not, so it is likely not a CodeTether key or was not copied whole. Create a key in CodeTether under Settings → API Keys, then reconnect.",
     );
   });
 
@@ -313,7 +330,7 @@ describe('error answers become sentences', () => {
     );
     expect(failure.name).toBe('ThrottledError');
     expect(JSON.parse(failure.raw.message)).toEqual({
-      message: "CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in 17 seconds",
+      message: "CodeTether's rate limit (60 requests a minute) was reached; Zapier will try again in 17 seconds.",
       delay: 17,
     });
   });
@@ -322,7 +339,7 @@ describe('error answers become sentences', () => {
     const failure = await failWith(429, { detail: { error: 'rate_limit_exceeded', message: 'Rate limit exceeded' } });
     expect(failure.name).toBe('ThrottledError');
     expect(JSON.parse(failure.raw.message)).toEqual({
-      message: "CodeTether's rate limit was reached; Zapier will try again in 60 seconds",
+      message: "CodeTether's rate limit was reached; Zapier will try again in 60 seconds.",
       delay: 60,
     });
   });
@@ -330,7 +347,7 @@ describe('error answers become sentences', () => {
   it('429 from a self-hosted server names its own limit', async () => {
     const failure = await failWith(429, { detail: 'slow down' }, { 'Retry-After': '5', 'X-RateLimit-Limit': '600' });
     expect(JSON.parse(failure.raw.message).message).toBe(
-      "CodeTether's rate limit (600 requests a minute) was reached; Zapier will try again in 5 seconds",
+      "CodeTether's rate limit (600 requests a minute) was reached; Zapier will try again in 5 seconds.",
     );
   });
 

@@ -1,0 +1,95 @@
+/**
+ * Every step ends in success or in one of the platform's own errors with a
+ * sentence, and leaks nothing on the way. Two platform behaviours make this
+ * necessary (zapier-platform-core 19, src/middleware.js and
+ * src/tools/create-lambda-handler.js):
+ *
+ * - To the message of any error without `doNotContextify` (which only its
+ *   AppError, ThrottledError and ResponseError set) it appends the step's
+ *   bundle, subscribeData.secret included, and the step's console lines.
+ *   That covers its own HaltedError, RefreshAuthError and ExpiredAuthError,
+ *   and any TypeError of a bug.
+ * - Its log scrubber percent-encodes every authData value, which throws on a
+ *   lone surrogate; in the error path that leaves the step never settling.
+ */
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+type StepFunction = (z: ZObject, bundle: Bundle) => unknown;
+
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/** The value with every lone surrogate replaced by U+FFFD, in place for objects and lists. */
+const wellFormed = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (value !== null && typeof value === 'object') {
+    const entries = value as Record<string, unknown>;
+    for (const key of Object.keys(entries)) entries[key] = wellFormed(entries[key]);
+  }
+  return value;
+};
+
+/** Names the platform uses for its own error classes (z.errors). */
+const PLATFORM_ERRORS = new Set([
+  'AppError',
+  'ThrottledError',
+  'ResponseError',
+  'CheckError',
+  'DehydrateError',
+  'ExpiredAuthError',
+  'HaltedError',
+  'MethodDoesNotExist',
+  'NotImplementedError',
+  'RefreshAuthError',
+  'RequireModuleError',
+  'StashedBundleError',
+  'StopRequestError',
+]);
+
+/** What a platform error without a message of its own means to a user. */
+const DEFAULT_MESSAGES: Record<string, string> = {
+  RefreshAuthError: 'The sign-in of your CodeTether connection has expired; Zapier renews it and tries again.',
+};
+
+/** An error as the platform should see it: its own class with a sentence and no context appended. */
+const settledError = (z: ZObject, error: unknown): Error => {
+  if (error instanceof Error && PLATFORM_ERRORS.has(error.name)) {
+    (error as Error & { doNotContextify?: boolean }).doNotContextify = true;
+    if (!error.message) {
+      error.message =
+        DEFAULT_MESSAGES[error.name] ??
+        'The step stopped. Try again; if it keeps happening, contact CodeTether support.';
+    }
+    return error;
+  }
+  // A bug: its message may quote anything (a header with the key, the bundle), so only its kind is named.
+  const kind = error instanceof Error && /^\w{1,40}$/.test(error.name) ? ` (${error.name})` : '';
+  return new z.errors.Error(
+    `The CodeTether integration ran into an unexpected problem${kind}. Try again; if it keeps happening, contact CodeTether support.`,
+    'internal_error',
+  );
+};
+
+const guardStep =
+  (step: StepFunction): StepFunction =>
+  async (z, bundle) => {
+    // The bundle is the one the platform's logger reads.
+    wellFormed(bundle?.authData);
+    try {
+      return await step(z, bundle);
+    } catch (error) {
+      throw settledError(z, error);
+    }
+  };
+
+/**
+ * The definition (triggers, creates, searches or an authentication) with
+ * every function in it guarded; what is not a function stays as it is.
+ */
+export const guardSteps = <T>(definition: T): T => {
+  if (typeof definition === 'function') return guardStep(definition as StepFunction) as T;
+  if (Array.isArray(definition)) return definition.map(guardSteps) as T;
+  if (definition !== null && typeof definition === 'object') {
+    return Object.fromEntries(Object.entries(definition).map(([key, value]) => [key, guardSteps(value)])) as T;
+  }
+  return definition;
+};
