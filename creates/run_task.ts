@@ -9,6 +9,7 @@ import {
   normaliseEventName,
   TaskStatus,
 } from '../lib/api/contract';
+import { withOffset } from '../lib/api/timestamps';
 import { createTask, taskToCreate } from '../lib/steps/create-task';
 import { askedResultFields, resultDataOf, resultDataOutputFields } from '../lib/steps/result-data';
 import { taskInputFields } from '../lib/steps/task-fields';
@@ -115,7 +116,7 @@ const performResume = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> =>
     result_summary: delivery.result ?? null,
     ...resultDataOf(delivery.result, askedResultFields(queued.description)),
     error: delivery.error ?? null,
-    completed_at: finished ? (delivery.timestamp ?? null) : null,
+    completed_at: finished ? withOffset(delivery.timestamp) : null,
   };
 };
 

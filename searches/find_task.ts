@@ -3,6 +3,7 @@ import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
 import { listTasks } from '../lib/api/task-list';
+import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
 import { taskPickerField } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
@@ -52,7 +53,7 @@ const matches = (task: Task, { status, title }: Criteria): boolean =>
   (!status || task.status === status) && (!title || task.title.toLowerCase().includes(title.toLowerCase()));
 
 const newestFirst = (tasks: Task[]): Task[] =>
-  [...tasks].sort((a, b) => (Date.parse(b.created_at) || 0) - (Date.parse(a.created_at) || 0));
+  [...tasks].sort((a, b) => timestampMs(b.created_at) - timestampMs(a.created_at));
 
 /** The task with this ID, or none: an unknown ID is no error for a search. */
 const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {

@@ -1,13 +1,15 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import type { Task } from '../lib/api/contract';
 import { listLimit, listTasks } from '../lib/api/task-list';
+import { timestampMs } from '../lib/api/timestamps';
 import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
 
 const FINISHES = ['completed', 'failed'] as const;
 
-const finishedAt = (task: Task): number => Date.parse(task.completed_at ?? task.created_at);
+/** Production's naive timestamps are UTC; timestampMs reads them so, not as local time. */
+const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task.created_at);
 
 /**
  * The id names the task and how it finished, so Zapier's dedupe fires once

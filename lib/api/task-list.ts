@@ -10,17 +10,21 @@ const PAGE_SIZE = 100;
 
 export const listLimit = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? SAMPLE_SIZE : PAGE_SIZE);
 
-/** One page of the newest tasks first, optionally of one status, with the total the server counts. */
+/**
+ * One page of the newest tasks first, optionally of one status, with the
+ * total the server counts; never more tasks than asked for, even from a
+ * server that ignores `limit`.
+ */
 export const listTasks = async (
   z: ZObject,
   bundle: Bundle,
   query: { status?: Task['status']; limit: number; offset?: number },
-): Promise<TaskList> =>
-  (
-    await callApi(z, bundle, {
-      path: ['tasks'],
-      params: query,
-      schema: TaskList,
-      what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
-    })
-  ).data;
+): Promise<TaskList> => {
+  const { data } = await callApi(z, bundle, {
+    path: ['tasks'],
+    params: query,
+    schema: TaskList,
+    what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
+  });
+  return { ...data, tasks: data.tasks.slice(0, query.limit) };
+};

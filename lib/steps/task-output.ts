@@ -1,9 +1,11 @@
 /**
  * The task as every step outputs it: flat, with `id`, and the same keys
- * whichever step or endpoint produced it, so a Zap can map it the same way.
+ * whichever step or endpoint produced it, so a Zap can map it the same way;
+ * every timestamp ISO-8601 with an offset, as Zapier wants it.
  */
 import * as zod from 'zod/mini';
 import { type Task, TaskStatus } from '../api/contract';
+import { withOffset } from '../api/timestamps';
 import { askedResultFields, resultDataOf } from './result-data';
 
 /** The shape of a task step's output; samples are checked against it. */
@@ -15,7 +17,8 @@ export const TaskOutput = zod.object({
   title: zod.string(),
   description: zod.nullable(zod.string()),
   model: zod.nullable(zod.string()),
-  created_at: zod.iso.datetime({ offset: true }),
+  // Null when the server's value is no date (see withOffset).
+  created_at: zod.nullable(zod.iso.datetime({ offset: true })),
   started_at: zod.nullable(zod.iso.datetime({ offset: true })),
   completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
   runtime_seconds: zod.nullable(zod.number()),
@@ -34,9 +37,9 @@ export const toTaskOutput = (task: Task): TaskOutput => ({
   title: task.title,
   description: task.description ?? null,
   model: task.model ?? null,
-  created_at: task.created_at,
-  started_at: task.started_at ?? null,
-  completed_at: task.completed_at ?? null,
+  created_at: withOffset(task.created_at),
+  started_at: withOffset(task.started_at),
+  completed_at: withOffset(task.completed_at),
   runtime_seconds: task.runtime_seconds ?? null,
   result_summary: task.result_summary ?? null,
   // The prompt says which Result Fields were asked, whichever step reads the task.

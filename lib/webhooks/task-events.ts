@@ -4,6 +4,7 @@
  */
 import * as zod from 'zod/mini';
 import { type Delivery, EVENT_STATUS, type InstantEvent, type Task } from '../api/contract';
+import { withOffset } from '../api/timestamps';
 import { TaskOutput, taskOutputFields, toTaskOutput } from '../steps/task-output';
 import { taskSampleIn } from '../steps/task-samples';
 
@@ -11,7 +12,7 @@ import { taskSampleIn } from '../steps/task-samples';
 export const TaskEventOutput = zod.extend(TaskOutput, {
   event: zod.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
   event_id: zod.nullable(zod.string().check(zod.minLength(1))),
-  delivered_at: zod.nullable(zod.string().check(zod.minLength(1))),
+  delivered_at: zod.nullable(zod.iso.datetime({ offset: true })),
 });
 export type TaskEventOutput = zod.infer<typeof TaskEventOutput>;
 
@@ -38,5 +39,5 @@ export const toEventOutput = (task: Task, event: InstantEvent, delivery?: Delive
   id: delivery?.event_id || `${task.task_id}-${event}`,
   event,
   event_id: delivery?.event_id || null,
-  delivered_at: delivery?.timestamp || null,
+  delivered_at: withOffset(delivery?.timestamp),
 });

@@ -75,6 +75,30 @@ describe('Task Finished (polling)', () => {
     expect(later[0]).toMatchObject({ task_id: 'tsk_retried', status: 'completed' });
   });
 
+  it('reads production’s naive timestamps as UTC and outputs each with an offset; one that is no date as null', async () => {
+    replyFinished(
+      [
+        finished('tsk_naive', 'completed', '2026-11-30T14:05:00.123456'),
+        taskFixture({ task_id: 'tsk_odd', created_at: 'not-a-date', completed_at: '2026-02-30T10:00:00', model: null }),
+      ],
+      [finished('tsk_offset', 'failed', '2026-11-30T15:01:00+01:00')],
+    );
+    const tasks = await poll('task_finished');
+    expect(tasks.map((task) => [task.task_id, task.created_at, task.completed_at])).toEqual([
+      ['tsk_naive', '2026-11-30T14:02:11Z', '2026-11-30T14:05:00.123456Z'],
+      ['tsk_offset', '2026-11-30T14:02:11Z', '2026-11-30T15:01:00+01:00'],
+      ['tsk_odd', null, null],
+    ]);
+    for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
+  });
+
+  it('outputs at most what it asked for, even from a server that ignores the limit', async () => {
+    const many = (status: string) =>
+      Array.from({ length: 7 }, (_, n) => finished(`tsk_${status}${n}`, status, `2026-11-30T14:0${n}:00Z`));
+    replyFinished(many('completed'), many('failed'), '3');
+    await expect(poll('task_finished', { isLoadingSample: true })).resolves.toHaveLength(3);
+  });
+
   it('asks for only a few tasks when Zapier loads a sample', async () => {
     replyFinished(
       [1, 2, 3].map((n) => finished(`tsk_c${n}`, 'completed', `2026-11-30T14:0${n}:00Z`)),
@@ -104,6 +128,12 @@ describe('New Task (polling)', () => {
       ['tsk_old', 'completed'],
     ]);
     for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
+  });
+
+  it('outputs at most what it asked for, even from a server that ignores the limit', async () => {
+    const tasks = Array.from({ length: 250 }, (_, n) => taskFixture({ task_id: `tsk_${n}`, model: null }));
+    nock(API).get('/tasks').query({ limit: '100' }).reply(200, taskList(tasks));
+    await expect(poll('new_task')).resolves.toHaveLength(100);
   });
 
   it('asks for only a few tasks when Zapier loads a sample', async () => {
