@@ -67,7 +67,9 @@ describe('API key authentication', () => {
   it('does not fall back for a key that is not a ct_ key', async () => {
     nock(API).get('/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'not-a-codetether-key' } }));
-    expect(failure.message).toMatch(/^CodeTether rejected the API key: CodeTether's API keys start with `ct_`, and this one does not/);
+    expect(failure.message).toMatch(
+      /^CodeTether rejected the API key: CodeTether's API keys start with `ct_`, and this one does not/,
+    );
   });
 
   it('labels an account whose profile has neither name nor email by its ID', async () => {

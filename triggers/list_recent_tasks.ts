@@ -8,7 +8,9 @@ export const TASKS_PER_DROPDOWN_PAGE = 50;
 
 /** The newest tasks first; "Load more" asks for the next page (bundle.meta.page counts from 0). */
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const page = Math.max(0, Number(bundle.meta?.page) || 0);
+  // Zapier sends a number; anything else (text, an object) means the first page.
+  const requested = bundle.meta?.page;
+  const page = typeof requested === 'number' && Number.isSafeInteger(requested) && requested > 0 ? requested : 0;
   const { tasks } = await listTasks(z, bundle, {
     limit: TASKS_PER_DROPDOWN_PAGE,
     offset: page * TASKS_PER_DROPDOWN_PAGE,

@@ -79,6 +79,17 @@ export const parseStepInput = <S extends zod.ZodMiniType>(
   fields: readonly LabelledField[],
 ): zod.infer<S> => {
   const input = Object.fromEntries(fields.map((field) => [field.key, cleanValue(inputData[field.key], field.type)]));
+  // Half of a character (a lone surrogate) cannot be sent or encoded in a URL.
+  const broken = fields.find(
+    (field) => typeof input[field.key] === 'string' && /\p{Cs}/u.test(input[field.key] as string),
+  );
+  if (broken) {
+    throw new z.errors.Error(
+      `Check the “${broken.label}” field: it contains a broken character (half of an emoji or symbol). Map or type the value again.`,
+      'invalid_input',
+      400,
+    );
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const labels = new Map(fields.map((field) => [field.key, field.label]));

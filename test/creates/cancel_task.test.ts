@@ -110,6 +110,13 @@ describe('Cancel Task', () => {
     },
   );
 
+  it('names the Task field, before any request, for an ID with half a character in it', async () => {
+    const failure = await failureOf(cancel('tsk_\ud800'));
+    expect(failure.message).toBe(
+      'Check the “Task” field: it contains a broken character (half of an emoji or symbol). Map or type the value again.',
+    );
+  });
+
   it('asks for the task before any request when none is given', async () => {
     const failure = await failureOf(cancel('  '));
     expect(failure.message).toBe('Check the “Task” field: it is required.');

@@ -113,6 +113,18 @@ describe('Create Task', () => {
     expect(keys[1]).toBe(keys[0]);
   });
 
+  it('sends a key that looks like a Zapier template as its hash, which z.request would otherwise refuse', async () => {
+    let key = '';
+    nock(API)
+      .post('/tasks')
+      .reply(function () {
+        key = String(this.req.headers['idempotency-key']);
+        return [201, created()];
+      });
+    await perform({ ...input, idempotency_key: 'zap-{{bundle.meta.id}}' });
+    expect(key).toMatch(/^sha256-[0-9a-f]{64}$/);
+  });
+
   it('sends template-like text in a prompt literally, never expanded into a secret', async () => {
     const prompt = 'Reply to {{bundle.authData.api_key}} and {{bundle.inputData.title}} literally.';
     let body: Record<string, unknown> = {};

@@ -6,7 +6,8 @@ import { API, dropdownChoices, failureOf, taskFixture, useNock } from '../suppor
 
 useNock();
 
-const listed = (page?: number) =>
+// Zapier sends a number as the page; the tests also send what it should not.
+const listed = (page?: unknown) =>
   dropdownChoices<{ id: string; title: string }>(listRecentTasks, page === undefined ? {} : { page });
 
 const tasks = (...ids: string[]) => ({
@@ -35,6 +36,28 @@ describe('the Task dropdown (list_recent_tasks)', () => {
       .query({ limit: String(TASKS_PER_DROPDOWN_PAGE), offset: String(2 * TASKS_PER_DROPDOWN_PAGE) })
       .reply(200, tasks('tsk_old'));
     await expect(listed(2)).resolves.toMatchObject([{ id: 'tsk_old' }]);
+  });
+
+  it.each([
+    ['text', '2'],
+    ['an object', { valueOf: 1, toString: 2 }],
+    ['a negative number', -3],
+    ['a fraction', 1.5],
+  ])('reads the first page when Zapier’s page is %s', async (_, page) => {
+    nock(API)
+      .get('/tasks')
+      .query({ limit: String(TASKS_PER_DROPDOWN_PAGE), offset: '0' })
+      .reply(200, tasks('tsk_b'));
+    await expect(listed(page)).resolves.toMatchObject([{ id: 'tsk_b' }]);
+  });
+
+  it('lists one page at most, even from a server that ignores the limit', async () => {
+    const ids = Array.from({ length: 3 * TASKS_PER_DROPDOWN_PAGE }, (_, n) => `tsk_${n}`);
+    nock(API)
+      .get('/tasks')
+      .query(true)
+      .reply(200, tasks(...ids));
+    await expect(listed()).resolves.toHaveLength(TASKS_PER_DROPDOWN_PAGE);
   });
 
   it('explains a refused list', async () => {
