@@ -2,7 +2,8 @@
  * The emulator's HTTP application: the API, the OAuth server and the
  * OpenAPI document, behind the protections production has (body size
  * limit, rate limit), with FastAPI's answers for whatever goes wrong before
- * a route runs (malformed JSON, unknown paths, wrong methods, crashes).
+ * a route runs (malformed JSON, unknown paths, wrong methods, crashes), and
+ * the faults a test asks for.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,6 +14,7 @@ import { Accounts, type AuthEnv } from './accounts';
 import { fastApiValidationHook, registerApiRoutes } from './api';
 import type { EmulatorOptions } from './config';
 import { jsonDecodeError } from './fastapi-errors';
+import { FaultInjector } from './faults';
 import { OAuthServer } from './oauth';
 import { rateLimit, SlidingWindowLimiter } from './rate-limit';
 import { TaskStore } from './tasks';
@@ -28,9 +30,12 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
   const webhooks = new WebhookHub(options);
   const tasks = new TaskStore(options, (event, task) => webhooks.publish(event, task));
 
+  const faults = new FaultInjector(options.faults);
+
   const app = new OpenAPIHono<AuthEnv>({ strict: false, defaultHook: fastApiValidationHook });
 
-  // Middleware first: Hono runs handlers in the order they were registered.
+  // Middleware first: Hono runs handlers in the order they were registered. A fault comes before anything else.
+  app.use(faults.middleware());
   app.use(
     bodyLimit({
       maxSize: options.maxBodyBytes,
@@ -83,5 +88,5 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
   });
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404));
 
-  return { app, tasks, webhooks, oauth };
+  return { app, tasks, webhooks, oauth, faults };
 };

@@ -3,6 +3,7 @@
  * want to change. Production's values are the defaults, except the task
  * delays, which are short so that a whole Zap runs in seconds.
  */
+import type { FaultRule } from './faults';
 
 export interface EmulatorUser {
   id: string;
@@ -80,6 +81,15 @@ export interface EmulatorOptions {
    * that predates it), 'unavailable' answers 503 as production does without its agent bridge.
    */
   workspaces: EmulatorWorkspace[] | null | 'unavailable';
+  /**
+   * How task timestamps are written. `production`: as production's Python
+   * writes them, `created_at` naive (`datetime.utcnow().isoformat()`, UTC with
+   * microseconds and no offset), `started_at` and `completed_at` with
+   * `+00:00`. `iso`: JavaScript's `toISOString()`, always with `Z`.
+   */
+  timestamps: 'production' | 'iso';
+  /** Requests to spoil on purpose (see faults.ts); more can be injected while the emulator runs. */
+  faults: FaultRule[];
 }
 
 export type EmulatorOverrides = Partial<Omit<EmulatorOptions, 'tasks' | 'deliveries' | 'rateLimit'>> & {
@@ -144,6 +154,8 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
       status: 'active',
     },
   ],
+  timestamps: 'production',
+  faults: [],
 };
 
 export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptions => ({
@@ -152,4 +164,6 @@ export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptio
   tasks: { ...DEFAULT_OPTIONS.tasks, ...overrides.tasks },
   deliveries: { ...DEFAULT_OPTIONS.deliveries, ...overrides.deliveries },
   rateLimit: { ...DEFAULT_OPTIONS.rateLimit, ...overrides.rateLimit },
+  // Copied: the emulator counts rules down and adds injected ones.
+  faults: (overrides.faults ?? []).map((rule) => ({ ...rule })),
 });

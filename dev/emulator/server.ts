@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app';
 import { type EmulatorOptions, type EmulatorOverrides, resolveOptions } from './config';
+import type { FaultRule } from './faults';
 import type { DeliveryAttempt } from './webhooks';
 
 export interface RunningEmulator {
@@ -18,12 +19,14 @@ export interface RunningEmulator {
   deliveriesSettled(): Promise<void>;
   /** OAuth2 tokens for the first user, as if they had just approved the client. */
   signInWithOAuth(): { access_token: string; refresh_token: string };
+  /** Spoils the next matching requests (see faults.ts). */
+  injectFault(rule: FaultRule): void;
   close(): Promise<void>;
 }
 
 export const startEmulator = async (overrides: EmulatorOverrides = {}): Promise<RunningEmulator> => {
   const options = resolveOptions(overrides);
-  const { app, tasks, webhooks, oauth } = createEmulatorApp(options);
+  const { app, tasks, webhooks, oauth, faults } = createEmulatorApp(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: options.port }, () => resolve(listening));
     listening.once('error', reject);
@@ -35,9 +38,11 @@ export const startEmulator = async (overrides: EmulatorOverrides = {}): Promise<
     deliveries: webhooks.attempts,
     deliveriesSettled: () => webhooks.settled(),
     signInWithOAuth: () => oauth.signIn(),
+    injectFault: (rule) => faults.inject({ ...rule }),
     close: async () => {
       tasks.close();
       webhooks.close();
+      faults.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would hold close() open until they time out.

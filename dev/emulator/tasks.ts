@@ -56,7 +56,13 @@ interface IdempotentCreate {
   expiresAt: number;
 }
 
-const now = () => new Date().toISOString();
+/** Python's `isoformat()` of a UTC datetime: microseconds only when there are any, `+00:00` when aware. */
+const pythonIsoformat = (date: Date, aware: boolean): string => {
+  const [seconds, millis] = date.toISOString().slice(0, -1).split('.');
+  const fraction = millis === '000' ? '' : `.${millis}000`;
+  return `${seconds}${fraction}${aware ? '+00:00' : ''}`;
+};
+
 const secondsBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 10) / 100;
 
 type AnswerMarkers = EmulatorOptions['tasks']['answerMarkers'];
@@ -106,7 +112,7 @@ export class TaskStore {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly options: Pick<EmulatorOptions, 'tasks' | 'taskBudget' | 'idempotencyTtlMs'>,
+    private readonly options: Pick<EmulatorOptions, 'tasks' | 'taskBudget' | 'idempotencyTtlMs' | 'timestamps'>,
     private readonly onEvent: TaskEventListener,
   ) {}
 
@@ -130,7 +136,7 @@ export class TaskStore {
       status: 'queued',
       title: request.title,
       description: request.description,
-      created_at: now(),
+      created_at: this.now('created'),
       started_at: null,
       completed_at: null,
       runtime_seconds: null,
@@ -177,10 +183,16 @@ export class TaskStore {
   }
 
   usedThisMonth(ownerId: string): number {
-    const month = now().slice(0, 7);
+    const month = new Date().toISOString().slice(0, 7);
     return [...this.tasks.values()].filter(
       (task) => task.ownerId === ownerId && task.record.created_at.startsWith(month),
     ).length;
+  }
+
+  /** Production's created_at comes from `datetime.utcnow()` (naive); the others are aware. */
+  private now(moment: 'created' | 'started' | 'completed'): string {
+    const date = new Date();
+    return this.options.timestamps === 'iso' ? date.toISOString() : pythonIsoformat(date, moment !== 'created');
   }
 
   close(): void {
@@ -203,7 +215,7 @@ export class TaskStore {
 
   private start(task: StoredTask): void {
     task.record.status = 'running';
-    task.record.started_at = now();
+    task.record.started_at = this.now('started');
     this.onEvent('task_started', task);
     this.schedule(task, this.options.tasks.runDelayMs, () => this.complete(task));
   }
@@ -230,7 +242,7 @@ export class TaskStore {
   }
 
   private finish(task: StoredTask, outcome: Partial<TaskRecord>, event: WebhookEvent): void {
-    const completedAt = now();
+    const completedAt = this.now('completed');
     Object.assign(task.record, outcome, {
       completed_at: completedAt,
       runtime_seconds: task.record.started_at ? secondsBetween(task.record.started_at, completedAt) : null,
