@@ -19,8 +19,11 @@ const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const limit = listLimit(bundle);
+  // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
   const lists = await Promise.all(
-    FINISHES.map(async (status) => (await listTasks(z, bundle, { status, limit })).tasks),
+    FINISHES.map(async (status) =>
+      (await listTasks(z, bundle, { status, limit })).tasks.filter((task) => task.status === status),
+    ),
   );
   return lists
     .flat()

@@ -28,13 +28,30 @@ const STATUS_TEXT: Record<number, string> = {
 const statusLine = (status: number): string =>
   STATUS_TEXT[status] ? `HTTP ${status} ${STATUS_TEXT[status]}` : `HTTP ${status}`;
 
+/** The connection's secrets, the signing secret of the Zap's subscription, and the OAuth client's secret. */
+const secretsOf = (bundle: Bundle | undefined): string[] =>
+  [
+    ...['api_key', 'access_token', 'refresh_token', 'webhook_secret'].map((key) => bundle?.authData?.[key]),
+    (bundle?.subscribeData as { secret?: unknown } | undefined)?.secret,
+    process.env.CLIENT_SECRET,
+  ]
+    .map((value) => (typeof value === 'string' ? value.trim() : ''))
+    .filter((value) => value.length >= 4);
+
+/** Replaces every secret of the bundle in a message, should a server echo one. */
+export const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
+  secretsOf(bundle).reduce((out, secret) => out.split(secret).join(':censored:'), text);
+
+/** A server's words as a message may quote them: secrets removed first, so that clipping cannot leave part of one. */
+type Reason = (text: string) => string | undefined;
+
 /** A short reason from a body that is not JSON: an HTML page's title, or the text itself if it is a sentence. */
-const reasonFromText = (content: string): string | undefined => {
+const reasonFromText = (content: string, reason: Reason): string | undefined => {
   if (/<\s*(!doctype|html|head|body)\b/i.test(content)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(content)?.[1];
-    return title ? humanReason(title) : undefined;
+    return title ? reason(title) : undefined;
   }
-  return humanReason(content);
+  return reason(content);
 };
 
 /** "body.description" → "Description"; "body.agent_type" → "Agent Type". */
@@ -45,37 +62,28 @@ const fieldLabel = (loc: ReadonlyArray<string | number>): string => {
 };
 
 /** What CodeTether said, as a sentence, or undefined when it said nothing a user should read. */
-const describeBody = (content: string): string | undefined => {
+const describeBody = (content: string, reason: Reason): string | undefined => {
   const json = parseJson(content);
-  if (json === undefined) return reasonFromText(content);
+  if (json === undefined) return reasonFromText(content, reason);
   const body = ErrorBody.safeParse(json);
   if (body.success) {
     const { detail } = body.data;
-    if (typeof detail === 'string') return humanReason(detail);
+    if (typeof detail === 'string') return reason(detail);
     if (Array.isArray(detail)) {
       return detail
         .slice(0, 3)
-        .map((issue) => `${fieldLabel(issue.loc)}: ${humanReason(issue.msg) ?? 'is not valid'}`)
+        .map((issue) => `${fieldLabel(issue.loc)}: ${reason(issue.msg) ?? 'is not valid'}`)
         .join('; ');
     }
-    return humanReason(detail.message);
+    return reason(detail.message);
   }
   const oauth = OAuthErrorBody.safeParse(json);
   if (oauth.success) {
     const { error, error_description } = oauth.data;
-    return humanReason(error_description ? `${error_description} (${error})` : error);
+    return reason(error_description ? `${error_description} (${error})` : error);
   }
   return undefined;
 };
-
-const secretsOf = (bundle: Bundle | undefined): string[] =>
-  ['api_key', 'access_token', 'refresh_token', 'webhook_secret']
-    .map((key) => bundle?.authData?.[key])
-    .filter((value): value is string => typeof value === 'string' && value.length >= 4);
-
-/** Replaces every secret of the connection in a message, should a server echo one. */
-export const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
-  secretsOf(bundle).reduce((out, secret) => out.split(secret).join(':censored:'), text);
 
 export const API_KEYS_HELP = 'Create a key in CodeTether under Settings → API Keys, then reconnect.';
 
@@ -133,7 +141,7 @@ export type Refusal = {
 /** What went wrong with an answer that is not a success, in a sentence that says what to do. */
 export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
   const { status } = response;
-  const said = describeBody(response.content);
+  const said = describeBody(response.content, (text) => humanReason(redactSecrets(text, bundle)));
   const because = said ? `: ${said}` : '';
   const refusal = (message: string, code: string): Refusal => ({
     status,

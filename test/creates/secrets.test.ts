@@ -1,35 +1,19 @@
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
 import App from '../../index';
 import { API, SECRETS, taskFixture, useNock } from '../support/app';
+import { leakedSecrets, runAsZapier } from '../support/zapier';
 
 useNock();
 
 const authData = { api_key: SECRETS.apiKey, webhook_secret: SECRETS.webhookSecret };
 
-/** Runs one method as Zapier does, with every log line and the failure, if any. */
+/** Runs one method as Zapier does: its output (or failure) and every log line. */
 const run = async (method: string, bundle: Record<string, unknown>) => {
-  const logs: string[] = [];
-  const customLogger = (message: string, data: unknown) => logs.push(message, JSON.stringify(data));
-  let output = '';
-  try {
-    const { results } = await createAppHandler(App)({
-      command: 'execute',
-      method,
-      bundle: { authData, ...bundle },
-      customLogger,
-      callback_url: 'https://hooks.zapier.com/callbacks/abc',
-    });
-    output = JSON.stringify(results);
-  } catch (error) {
-    output = String((error as Error).message);
-  }
-  return { logs: logs.join('\n'), output };
+  const { results, failure, logs } = await runAsZapier(App, method, { authData, ...bundle });
+  return { logs, output: failure ? failure.message : JSON.stringify(results) };
 };
 
-const expectNoSecret = (text: string) => {
-  for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
-};
+const expectNoSecret = (text: string) => expect(leakedSecrets(text)).toEqual([]);
 
 const input = { title: 'Summarise the Q3 sales call', description: 'Summarise the transcript in five bullet points.' };
 const created = { ...taskFixture({ status: 'queued' }), started_at: null, completed_at: null };

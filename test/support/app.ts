@@ -17,6 +17,8 @@ export const SECRETS = {
   refreshToken: 'ort_8c6a4e2b0d9f7e5c3a1b8d6f4e2c0a9b',
   clientSecret: 'cs_e4f6a8c0b2d4e6f8a0c2b4d6e8f0a2c4',
   webhookSecret: 'whsec_5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b',
+  /** The signing secret of an instant trigger's subscription, which Zapier keeps in subscribeData. */
+  subscriptionSecret: 'whsec_sub_0e2c4a6b8d1f3e5a7c9b0d2f4a6c8e1b',
 } as const;
 
 // The OAuth client Zapier passes from the integration's environment. Set here, whatever .env or the

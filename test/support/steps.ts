@@ -1,0 +1,139 @@
+/**
+ * Every visible step of the app with a bundle that reaches CodeTether, and a
+ * stand-in CodeTether that answers each request the way the contract says:
+ * what the secrets tests and the property suite run every step with.
+ */
+import { EVENT_STATUS, type InstantEvent } from '../../lib/api/contract';
+import { SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
+import { SECRETS, taskFixture } from './app';
+import type { Answer, SeenRequest } from './zapier';
+
+export const INSTANT_EVENTS = Object.keys(EVENT_STATUS) as InstantEvent[];
+export const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/4815162/3f9c2a7e5b1d/';
+export const SUBSCRIBE_DATA = { id: 'whk_7Yt2Qm9Lc4', secret: SECRETS.subscriptionSecret };
+export const TASK_INPUT = {
+  title: 'Summarise the Q3 sales call',
+  description: 'Summarise the transcript in five bullet points.',
+};
+
+/** The connection of each authentication flavour, with every secret it can hold. */
+export const CONNECTIONS = {
+  api_key: { api_key: SECRETS.apiKey, webhook_secret: SECRETS.webhookSecret },
+  oauth2: {
+    access_token: SECRETS.accessToken,
+    refresh_token: SECRETS.refreshToken,
+    webhook_secret: SECRETS.webhookSecret,
+  },
+} as const;
+
+/**
+ * A signed subscription delivery of `event` without the task embedded, so
+ * that the trigger reads the task from CodeTether.
+ */
+export const deliveryOf = (event: InstantEvent) => {
+  const content = JSON.stringify({ event, event_id: 'evt_1', task_id: 'tsk_01J9Z6M4Q8', status: EVENT_STATUS[event] });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    subscribeData: SUBSCRIBE_DATA,
+    targetUrl: TARGET_URL,
+    cleanedRequest: JSON.parse(content),
+    rawRequest: {
+      method: 'POST',
+      content,
+      headers: {
+        [`Http-${SIGNATURE_HEADER}`]: signatureOf(SECRETS.subscriptionSecret, content),
+        [`Http-${TIMESTAMP_HEADER}`]: timestamp,
+      },
+    },
+  };
+};
+
+export type VisibleStep = {
+  method: string;
+  /** The bundle without authData. */
+  bundle: Record<string, unknown>;
+  /** The step's input fields, as the Zap editor fills them. */
+  inputKeys: readonly string[];
+};
+
+const TASK_KEYS = ['title', 'description', 'agent_type', 'model', 'codebase_id', 'priority', 'notify_email'] as const;
+
+export const VISIBLE_STEPS: VisibleStep[] = [
+  { method: 'authentication.test', bundle: {}, inputKeys: [] },
+  {
+    method: 'creates.create_task.operation.perform',
+    bundle: { inputData: TASK_INPUT },
+    inputKeys: [...TASK_KEYS, 'webhook_url', 'idempotency_key'],
+  },
+  { method: 'creates.run_task.operation.perform', bundle: { inputData: TASK_INPUT }, inputKeys: TASK_KEYS },
+  {
+    method: 'creates.cancel_task.operation.perform',
+    bundle: { inputData: { task_id: 'tsk_01J9Z6M4Q8' } },
+    inputKeys: ['task_id'],
+  },
+  {
+    method: 'searches.find_task.operation.perform',
+    bundle: { inputData: { task_id: 'tsk_01J9Z6M4Q8' } },
+    inputKeys: ['task_id', 'status', 'title'],
+  },
+  {
+    method: 'searches.find_task.operation.perform',
+    bundle: { inputData: { title: 'sales call' } },
+    inputKeys: ['task_id', 'status', 'title'],
+  },
+  { method: 'triggers.new_task.operation.perform', bundle: {}, inputKeys: [] },
+  { method: 'triggers.task_finished.operation.perform', bundle: {}, inputKeys: [] },
+  { method: 'triggers.list_models.operation.perform', bundle: {}, inputKeys: [] },
+  { method: 'triggers.list_recent_tasks.operation.perform', bundle: { meta: { page: 1 } }, inputKeys: [] },
+  ...INSTANT_EVENTS.flatMap((event): VisibleStep[] => [
+    { method: `triggers.${event}.operation.performSubscribe`, bundle: { targetUrl: TARGET_URL }, inputKeys: [] },
+    {
+      method: `triggers.${event}.operation.performUnsubscribe`,
+      bundle: { targetUrl: TARGET_URL, subscribeData: SUBSCRIBE_DATA },
+      inputKeys: [],
+    },
+    { method: `triggers.${event}.operation.performList`, bundle: {}, inputKeys: [] },
+    { method: `triggers.${event}.operation.perform`, bundle: deliveryOf(event), inputKeys: [] },
+  ]),
+];
+
+const task = taskFixture();
+const { task_id, run_id, title, description, created_at, model } = task;
+
+/** What CodeTether answers each request of the app, by the contract. */
+export const contractAnswer = ({ method, url }: SeenRequest): Answer => {
+  const path = new URL(url).pathname;
+  const route = `${method} ${path.replace(/\/(tasks|webhooks)\/[^/]+$/, '/$1/{id}')}`;
+  switch (route) {
+    case 'GET /v1/automation/me':
+      return { status: 200, body: { id: 'usr_42', email: 'ada@example.com', name: 'Ada', authenticated: true } };
+    case 'GET /v1/users/me':
+      return { status: 200, body: { id: 'usr_42', email: 'ada@example.com', first_name: 'Ada' } };
+    case 'GET /v1/automation/':
+      return { status: 200, body: { name: 'CodeTether', version: '1', models: ['default', 'claude-sonnet'] } };
+    case 'GET /v1/automation/tasks':
+      return { status: 200, body: { tasks: [{ ...task, model: null }], total: 1, limit: 100, offset: 0 } };
+    case 'GET /v1/automation/tasks/{id}':
+      return { status: 200, body: task };
+    case 'POST /v1/automation/tasks':
+      return { status: 201, body: { task_id, run_id, status: 'queued', title, description, created_at, model } };
+    case 'DELETE /v1/automation/tasks/{id}':
+      return { status: 200, body: { task_id, status: 'cancelled', message: 'Task cancelled' } };
+    case 'POST /v1/automation/webhooks':
+      return {
+        status: 201,
+        body: { ...SUBSCRIBE_DATA, url: TARGET_URL, events: ['task_completed'], created_at },
+      };
+    case 'GET /v1/automation/webhooks':
+      return { status: 200, body: { webhooks: [] } };
+    case 'DELETE /v1/automation/webhooks/{id}':
+      return { status: 204 };
+    case 'POST /oauth/token':
+      return {
+        status: 200,
+        body: { access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken, expires_in: 3600 },
+      };
+    default:
+      return { status: 404, body: { detail: 'Not Found' } };
+  }
+};

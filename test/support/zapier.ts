@@ -1,0 +1,102 @@
+/**
+ * Runs one method of the app as Zapier's runtime does (createAppHandler),
+ * capturing everything a secret could leak into: the step's error, the
+ * platform's log lines (its customLogger) and what z.console printed. And a
+ * stand-in for any server the app may call, which records every request.
+ */
+import nock from 'nock';
+import { createAppHandler } from 'zapier-platform-core';
+import { SECRETS } from './app';
+
+export type Failure = { name: string; message: string };
+export type ZapierRun = { results: unknown; failure?: Failure; logs: string };
+
+/** The error classes of the platform (z.errors): a step that fails must fail with one of them. */
+export const PLATFORM_ERRORS = ['AppError', 'ThrottledError', 'HaltedError', 'RefreshAuthError', 'ExpiredAuthError'];
+
+/** A step that has not settled by then never will (the platform's scrubber can throw inside its error path). */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+const handlers = new WeakMap<object, ReturnType<typeof createAppHandler>>();
+const handlerFor = (app: object) => {
+  const handler = handlers.get(app) ?? createAppHandler(app);
+  handlers.set(app, handler);
+  return handler;
+};
+
+/** What a user reads: the platform wraps app errors (AppError, ThrottledError) as JSON. */
+const userMessageOf = (error: Error): string => {
+  try {
+    const parsed = JSON.parse(error.message);
+    if (typeof parsed?.message === 'string') return parsed.message;
+  } catch {
+    // a plain message
+  }
+  return error.message;
+};
+
+export const runAsZapier = async (
+  app: object,
+  method: string,
+  bundle: object,
+  options: { callbackUrl?: string } = {},
+): Promise<ZapierRun> => {
+  const lines: string[] = [];
+  const customLogger = (message: string, data: unknown) => lines.push(message, JSON.stringify(data));
+  // z.console also writes to the process console, before any scrubbing: the rawest log there is.
+  const spies = (['log', 'info', 'warn', 'error'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const run = handlerFor(app)({
+      command: 'execute',
+      method,
+      bundle,
+      customLogger,
+      callback_url: options.callbackUrl ?? 'https://hooks.zapier.com/hooks/catch/1/callback-abc/',
+    });
+    const never = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('NEVER SETTLED')), SETTLE_TIMEOUT_MS);
+    });
+    const { results } = await Promise.race([run, never]);
+    return { results, logs: lines.join('\n') };
+  } catch (error) {
+    const raw = error as Error;
+    return { results: undefined, failure: { name: raw.name, message: userMessageOf(raw) }, logs: lines.join('\n') };
+  } finally {
+    clearTimeout(timer);
+    for (const spy of spies) spy.mockRestore();
+  }
+};
+
+/** The secrets of the test connection and subscription, none of which may appear in anything a user or log sees. */
+export const leakedSecrets = (text: string): string[] =>
+  Object.values(SECRETS).filter((secret) => text.includes(secret) || text.includes(secret.slice(0, 16)));
+
+export type Answer = { status: number; body?: string | object; headers?: Record<string, string>; delayMs?: number };
+export type SeenRequest = { method: string; url: string };
+
+/**
+ * Answers every request to any host with `answer`, and records it. Returns
+ * the requests seen and a stop that removes the stand-in.
+ */
+export const answerEveryRequest = (answer: (request: SeenRequest) => Answer) => {
+  const seen: SeenRequest[] = [];
+  for (const method of ['GET', 'POST', 'DELETE', 'PUT', 'PATCH']) {
+    nock(/.*/)
+      .persist()
+      .intercept(/.*/, method)
+      .reply(function () {
+        // nock keeps where the request went in the options of its intercepted request.
+        const { proto, hostname, port } = (this.req as unknown as { options: Record<string, string> }).options;
+        const request = { method, url: new URL(this.req.path, `${proto}://${hostname}:${port}`).href };
+        seen.push(request);
+        const { status, body = '', headers = {} } = answer(request);
+        return [status, body, headers];
+      });
+  }
+  return { seen, stop: () => nock.cleanAll() };
+};
