@@ -103,7 +103,7 @@ const oauthClient = () => ({
 
 /** The OAuth endpoints live at the instance's root, outside `/v1`. */
 const oauthUrl = (z: ZObject, baseUrl: unknown, path: string): string =>
-  `${baseUrlOf(z, { base_url: textOf(baseUrl) })}${path}`;
+  `${baseUrlOf(z, { base_url: baseUrl })}${path}`;
 
 /** Zapier appends redirect_uri, state and the PKCE challenge itself when they are not here. */
 const authorizeUrl = async (z: ZObject, bundle: Bundle): Promise<string> => {

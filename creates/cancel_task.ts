@@ -4,7 +4,7 @@ import { callApi } from '../lib/api/client';
 import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
 import { excerpt } from '../lib/api/text';
 import { parseStepInput } from '../lib/steps/step-input';
-import { taskPickerField } from '../lib/steps/task-fields';
+import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
 
 const inputFields = [
   {
@@ -16,7 +16,7 @@ const inputFields = [
   },
 ];
 
-const CancelTaskInput = zod.object({ task_id: zod.string() });
+const CancelTaskInput = zod.object({ task_id: TaskIdInput });
 
 export const CancelTaskOutput = zod.object({
   id: zod.string().check(zod.minLength(1)),

@@ -5,7 +5,7 @@ import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
 import { listTasks } from '../lib/api/task-list';
 import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
-import { taskPickerField } from '../lib/steps/task-fields';
+import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { completedTaskSample } from '../lib/steps/task-samples';
 
@@ -38,7 +38,7 @@ const inputFields = defineInputFields([
 
 const FindTaskInput = zod
   .object({
-    task_id: zod.optional(zod.string()),
+    task_id: zod.optional(TaskIdInput),
     status: zod.optional(TaskStatus),
     title: zod.optional(zod.string()),
   })

@@ -96,6 +96,12 @@ describe('API key authentication', () => {
     expect(failure.message).not.toContain(apiKey.slice(3, 12));
   });
 
+  it('refuses a key far longer than any key before any request, quoting none of it', async () => {
+    const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: `ct_${'a'.repeat(5000)}` } }));
+    expect(failure.message).toMatch(/^The API Key of your connection is far longer than any API key/);
+    expect(failure.message).not.toContain('aaaa');
+  });
+
   it.each([
     ['no key', {}],
     ['an empty key', { api_key: '  ' }],

@@ -10,7 +10,7 @@ import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-p
 import type * as zod from 'zod/mini';
 import { parseAnswer, parseJson } from './answers';
 import { type BaseUrlError, parseBaseUrl } from './base-url';
-import { API_PREFIX } from './contract';
+import { API_PREFIX, MAX_ID_LENGTH } from './contract';
 import { bearerTokenOf, checkedBearerToken } from './credentials';
 import { refusalOf, throwRefusal } from './errors';
 import { excerpt } from './text';
@@ -57,7 +57,7 @@ export interface ApiRefusal<E extends number> {
 }
 
 /** The connection's base URL, checked; a bad one stops the step before any request. */
-export const baseUrlOf = (z: ZObject, authData: Bundle['authData'] | undefined): string => {
+export const baseUrlOf = (z: ZObject, authData: { base_url?: unknown } | undefined): string => {
   try {
     return parseBaseUrl(authData?.base_url);
   } catch (error) {
@@ -75,9 +75,18 @@ const encodeSegment = (z: ZObject, segment: string): string => {
   return encodeURIComponent(value);
 };
 
-/** A path segment that can name nothing: "." and ".." would be resolved away by URL parsing (even percent-encoded), and a lone surrogate cannot be encoded. */
+/**
+ * A path segment that can name nothing: "." and ".." would be resolved away
+ * by URL parsing (even percent-encoded), a lone surrogate cannot be encoded,
+ * and no ID is that long.
+ */
 const namesNothing = (segment: string): boolean =>
-  segment === '' || segment === '.' || segment === '..' || /^(%2e){1,2}$/i.test(segment) || /\p{Cs}/u.test(segment);
+  segment === '' ||
+  segment === '.' ||
+  segment === '..' ||
+  /^(%2e){1,2}$/i.test(segment) ||
+  /\p{Cs}/u.test(segment) ||
+  segment.length > MAX_ID_LENGTH;
 
 export const apiUrl = (
   z: ZObject,

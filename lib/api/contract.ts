@@ -11,6 +11,8 @@ import * as zod from 'zod/mini';
 
 export const DEFAULT_BASE_URL = 'https://api.codetether.io';
 export const API_PREFIX = ['v1', 'automation'] as const;
+/** No ID of a task or subscription is longer; a longer one can name nothing. */
+export const MAX_ID_LENGTH = 200;
 
 export const TASK_STATUSES = ['queued', 'running', 'needs_input', 'completed', 'failed', 'cancelled'] as const;
 export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;

@@ -10,11 +10,13 @@ import { API_KEYS_HELP } from './errors';
 
 /** What an HTTP header value and an OAuth token (RFC 6749 A.12) can hold, minus spaces. */
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+/** Far more than any key or token (a JWT is a few hundred characters); servers refuse longer headers. */
+const MAX_TOKEN_LENGTH = 4096;
 
 /** A credential as it can be sent, or undefined when it is missing or cannot be sent. */
 export const usableToken = (value: unknown): string | undefined => {
   const token = typeof value === 'string' ? value.trim() : undefined;
-  return token && VISIBLE_ASCII.test(token) ? token : undefined;
+  return token && token.length <= MAX_TOKEN_LENGTH && VISIBLE_ASCII.test(token) ? token : undefined;
 };
 
 const isAbsent = (value: unknown): boolean =>
@@ -46,9 +48,11 @@ export const checkedBearerToken = (z: ZObject, authData: Bundle['authData'] | un
     );
   }
   const problem =
-    typeof apiKey === 'string'
-      ? 'contains a character no API key has (a space, a line break, an invisible character or a look-alike letter such as a Cyrillic “а”)'
-      : 'is not text';
+    typeof apiKey !== 'string'
+      ? 'is not text'
+      : apiKey.trim().length > MAX_TOKEN_LENGTH
+        ? 'is far longer than any API key, so it holds more than the key'
+        : 'contains a character no API key has (a space, a line break, an invisible character or a look-alike letter such as a Cyrillic “а”)';
   throw new z.errors.Error(
     `The API Key of your connection ${problem}. Copy the key again from CodeTether under Settings → API Keys and reconnect.`,
     'invalid_api_key',

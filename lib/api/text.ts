@@ -19,9 +19,9 @@ export const excerpt = (value: string, max = EXCERPT_LENGTH): string => {
 /** The longest reason from a server that a message repeats. */
 const MAX_REASON_LENGTH = 200;
 
-/** What no human sentence looks like: markup, a traceback or stack frame, a file path. */
+/** What no human sentence looks like: markup or code, a traceback or stack frame, a file path. */
 const NOT_PROSE = [
-  /<\/?[a-z!][^>]*>/i,
+  /[<>{}]|\bundefined\b|\bNaN\b|\[object /,
   /\btraceback\b|^[\w.]*(Error|Exception)\b|\bat \S+ \(?\S+:\d+:\d+\)?/i,
   /(^|[\s"'(=])(\/[\w.@-]+){2,}|\b[a-z]:\\|\.(py|pyc|js|ts|rb|go|java|php|cs)\b|\bline \d+\b/i,
 ];
@@ -33,7 +33,8 @@ const NOT_PROSE = [
  */
 export const humanReason = (text: string): string | undefined => {
   const trimmed = text.trim();
-  if (!trimmed || /[\r\n]/.test(trimmed)) return undefined;
+  // A sentence has words: at least one of two letters.
+  if (!/\p{L}{2}/u.test(trimmed) || /[\r\n]/.test(trimmed)) return undefined;
   if (NOT_PROSE.some((pattern) => pattern.test(trimmed))) return undefined;
   return excerpt(trimmed, MAX_REASON_LENGTH);
 };

@@ -117,6 +117,11 @@ describe('Cancel Task', () => {
     );
   });
 
+  it('names the Task field, before any request, for a value far longer than any ID (a mapped email body)', async () => {
+    const failure = await failureOf(cancel('x'.repeat(5000)));
+    expect(failure.message).toBe('Check the “Task” field: it must have at most 200 characters (it has 5000).');
+  });
+
   it('asks for the task before any request when none is given', async () => {
     const failure = await failureOf(cancel('  '));
     expect(failure.message).toBe('Check the “Task” field: it is required.');

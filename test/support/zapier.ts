@@ -4,11 +4,13 @@
  * platform's log lines (its customLogger) and what z.console printed. And a
  * stand-in for any server the app may call, which records every request.
  */
+import type { Readable } from 'node:stream';
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import { SECRETS } from './app';
 
-export type Failure = { name: string; message: string };
+/** A failed step: its error class, what a user reads, and the delay of a ThrottledError. */
+export type Failure = { name: string; message: string; delay?: unknown };
 export type ZapierRun = { results: unknown; failure?: Failure; logs: string };
 
 /** The error classes of the platform (z.errors): a step that fails must fail with one of them. */
@@ -25,14 +27,14 @@ const handlerFor = (app: object) => {
 };
 
 /** What a user reads: the platform wraps app errors (AppError, ThrottledError) as JSON. */
-const userMessageOf = (error: Error): string => {
+const failureOf = (error: Error): Failure => {
   try {
     const parsed = JSON.parse(error.message);
-    if (typeof parsed?.message === 'string') return parsed.message;
+    if (typeof parsed?.message === 'string') return { name: error.name, message: parsed.message, delay: parsed.delay };
   } catch {
     // a plain message
   }
-  return error.message;
+  return { name: error.name, message: error.message };
 };
 
 export const runAsZapier = async (
@@ -64,8 +66,7 @@ export const runAsZapier = async (
     const { results } = await Promise.race([run, never]);
     return { results, logs: lines.join('\n') };
   } catch (error) {
-    const raw = error as Error;
-    return { results: undefined, failure: { name: raw.name, message: userMessageOf(raw) }, logs: lines.join('\n') };
+    return { results: undefined, failure: failureOf(error as Error), logs: lines.join('\n') };
   } finally {
     clearTimeout(timer);
     for (const spy of spies) spy.mockRestore();
@@ -76,25 +77,25 @@ export const runAsZapier = async (
 export const leakedSecrets = (text: string): string[] =>
   Object.values(SECRETS).filter((secret) => text.includes(secret) || text.includes(secret.slice(0, 16)));
 
-export type Answer = { status: number; body?: string | object; headers?: Record<string, string>; delayMs?: number };
+export type Answer = { status: number; body?: string | object | Readable; headers?: Record<string, string> };
 export type SeenRequest = { method: string; url: string };
 
 /**
- * Answers every request to any host with `answer`, and records it. Returns
- * the requests seen and a stop that removes the stand-in.
+ * Answers every request to any host with `answer` (which may take its time),
+ * and records it. Returns the requests seen and a stop that removes the stand-in.
  */
-export const answerEveryRequest = (answer: (request: SeenRequest) => Answer) => {
+export const answerEveryRequest = (answer: (request: SeenRequest) => Answer | Promise<Answer>) => {
   const seen: SeenRequest[] = [];
   for (const method of ['GET', 'POST', 'DELETE', 'PUT', 'PATCH']) {
     nock(/.*/)
       .persist()
       .intercept(/.*/, method)
-      .reply(function () {
+      .reply(async function () {
         // nock keeps where the request went in the options of its intercepted request.
         const { proto, hostname, port } = (this.req as unknown as { options: Record<string, string> }).options;
         const request = { method, url: new URL(this.req.path, `${proto}://${hostname}:${port}`).href };
         seen.push(request);
-        const { status, body = '', headers = {} } = answer(request);
+        const { status, body = '', headers = {} } = await answer(request);
         return [status, body, headers];
       });
   }

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
-import { callApi } from '../../../lib/api/client';
+import { callApi, requestTimeBudget } from '../../../lib/api/client';
 import { Task } from '../../../lib/api/contract';
+import { retryAfterSeconds } from '../../../lib/api/errors';
 import {
   API,
   apiKeyAuth,
@@ -150,8 +151,11 @@ describe('a server that cannot be reached', () => {
 });
 
 describe('a connection reset', () => {
-  /** A loopback server that drops the first `drops` connections before answering. */
-  const flakyServer = async (drops: number) => {
+  /**
+   * A loopback server that drops the first `drops` connections, then answers
+   * with the task, with `status`, or not at all.
+   */
+  const flakyServer = async (drops: number, then: { status?: number; stall?: boolean } = {}) => {
     let requests = 0;
     const server = createServer((request, response) => {
       requests++;
@@ -159,7 +163,8 @@ describe('a connection reset', () => {
         request.socket.destroy();
         return;
       }
-      response.setHeader('Content-Type', 'application/json');
+      if (then.stall) return;
+      response.writeHead(then.status ?? 200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(taskFixture({ task_id: 't1' })));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -167,9 +172,39 @@ describe('a connection reset', () => {
     return {
       authData: { ...apiKeyAuth, base_url: `http://127.0.0.1:${port}` },
       requests: () => requests,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   };
+
+  it('is retried within the step’s time budget: a retry that gets no answer says so', async () => {
+    const server = await flakyServer(1, { stall: true });
+    const budget = requestTimeBudget.ms;
+    requestTimeBudget.ms = 300;
+    try {
+      const failure = await failureOf(appTester(getTask('t1'), { authData: server.authData }));
+      expect(failure.message).toMatch(/^CodeTether did not answer within 0\.3 seconds while reading the task\./);
+      expect(server.requests()).toBe(2);
+    } finally {
+      requestTimeBudget.ms = budget;
+      await server.close();
+    }
+  });
+
+  it('passes the platform’s own error of a retry on, such as the refresh an OAuth 401 asks for', async () => {
+    const server = await flakyServer(1, { status: 401 });
+    try {
+      const failure = await failureOf(
+        oauthAppTester(getTask('t1'), { authData: { ...oauthAuth, base_url: server.authData.base_url } }),
+      );
+      expect(failure.name).toBe('RefreshAuthError');
+    } finally {
+      await server.close();
+    }
+  });
 
   beforeEach(() => nock.enableNetConnect('127.0.0.1'));
   afterEach(() => nock.disableNetConnect());
@@ -216,6 +251,29 @@ describe('a connection reset', () => {
       expect(server.requests()).toBe(1);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the time budget of a step', () => {
+  it('sends no further request once the step’s time is up, and says so', async () => {
+    nock(API)
+      .get('/tasks/t1')
+      .reply(200, taskFixture({ task_id: 't1' }));
+    const twoReads = async (z: ZObject, bundle: Bundle) => {
+      await getTask('t1')(z, bundle);
+      // The first answer came at the very end of the budget.
+      const now = Date.now() + requestTimeBudget.ms;
+      jest.spyOn(Date, 'now').mockReturnValue(now);
+      return getTask('t2')(z, bundle);
+    };
+    try {
+      const failure = await failureOf(appTester(twoReads, { authData: apiKeyAuth }));
+      expect(failure.message).toBe(
+        'CodeTether did not answer within 20 seconds while reading the task. Check the Base URL of your connection; if it is right, try again in a few minutes.',
+      );
+    } finally {
+      jest.restoreAllMocks();
     }
   });
 });
@@ -383,6 +441,37 @@ describe('error answers become sentences', () => {
     expect(forbidden.message).toMatch(/^CodeTether denied access \(HTTP 403 Forbidden\): Not allowed\./);
     const badRequest = await failWith(400, { detail: 'Bad thing' });
     expect(badRequest.message).toBe('CodeTether refused the request (HTTP 400 Bad Request): Bad thing.');
+  });
+
+  it.each([
+    ['a number of seconds', '17', 17],
+    ['far too many seconds', '99999999999', 3600],
+    ['zero seconds', '0', 1],
+    ['a negative number', '-1', 60],
+    ['nothing', '', 60],
+    ['garbage', 'soon', 60],
+    ['a number in another form', '1e3', 60],
+  ])('429 with Retry-After of %s waits a bounded delay', (_, header, delay) => {
+    expect(retryAfterSeconds(header)).toBe(delay);
+  });
+
+  it('reads Retry-After as an HTTP-date in each of its three forms, bounded', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    expect(retryAfterSeconds('Tue, 01 Dec 2026 10:02:00 GMT', now)).toBe(120);
+    expect(retryAfterSeconds('Tuesday, 01-Dec-26 10:02:00 GMT', now)).toBe(120);
+    expect(retryAfterSeconds('Tue Dec  1 10:02:00 2026', now)).toBe(120);
+    expect(retryAfterSeconds('Tue, 01 Dec 2026 09:00:00 GMT', now)).toBe(1);
+    expect(retryAfterSeconds('Fri, 01 Dec 2028 10:00:00 GMT', now)).toBe(3600);
+    expect(retryAfterSeconds('Tue, 99 Xyz 2026 10:02:00 GMT', now)).toBe(60);
+  });
+
+  it('quotes a server only when it says a human sentence: not a symbol, code or markup', async () => {
+    for (const detail of ['>', '!!!', '{"a": 1}', 'undefined is not a function', '<b>down</b>']) {
+      const failure = await failWith(503, { detail });
+      expect(failure.message).toBe(
+        'CodeTether had a problem (HTTP 503 Service Unavailable). Try again in a few minutes; if it keeps happening, contact CodeTether support.',
+      );
+    }
   });
 
   it('never repeats a secret that a server echoes', async () => {
