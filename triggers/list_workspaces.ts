@@ -1,7 +1,6 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import { callApi } from '../lib/api/client';
 import { GLOBAL_CODEBASE, WORKSPACES_PREFIX, WorkspaceList } from '../lib/api/contract';
-import { statusOf } from '../lib/api/errors';
 
 type CodebaseChoice = { id: string; name: string };
 
@@ -15,33 +14,29 @@ const TYPE_IT = 'You can still type a codebase ID in the Codebase field, or leav
  * without the route, or without its agent bridge, says so there.
  */
 const perform = async (z: ZObject, bundle: Bundle): Promise<CodebaseChoice[]> => {
-  try {
-    const { data } = await callApi(z, bundle, {
-      prefix: WORKSPACES_PREFIX,
-      path: ['workspaces'],
-      schema: WorkspaceList,
-      what: 'listing codebases',
-    });
-    const workspaces = data.filter((workspace) => workspace.id !== GLOBAL_CODEBASE);
+  const answer = await callApi(z, bundle, {
+    prefix: WORKSPACES_PREFIX,
+    path: ['workspaces'],
+    schema: WorkspaceList,
+    what: 'listing codebases',
+    expect: [404, 503],
+  });
+  if (answer.ok) {
+    const workspaces = answer.data.filter((workspace) => workspace.id !== GLOBAL_CODEBASE);
     return [noCodebase, ...workspaces.map((workspace) => ({ id: workspace.id, name: workspace.name || workspace.id }))];
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404) {
-      throw new z.errors.Error(
-        `This CodeTether server does not offer a list of its codebases. ${TYPE_IT}`,
-        'codebases_not_listed',
-        404,
-      );
-    }
-    if (status === 503) {
-      throw new z.errors.Error(
-        `This CodeTether server cannot list its codebases right now: its agent bridge is not available. ${TYPE_IT}`,
-        'codebases_unavailable',
-        503,
-      );
-    }
-    throw error;
   }
+  if (answer.status === 404) {
+    throw new z.errors.Error(
+      `This CodeTether server does not offer a list of its codebases. ${TYPE_IT}`,
+      'codebases_not_listed',
+      404,
+    );
+  }
+  throw new z.errors.Error(
+    `This CodeTether server cannot list its codebases right now: its agent bridge is not available. ${TYPE_IT}`,
+    'codebases_unavailable',
+    503,
+  );
 };
 
 export default defineTrigger({

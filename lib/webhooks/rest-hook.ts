@@ -8,7 +8,6 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
-import { statusOf } from '../api/errors';
 import { listLimit, listTasks } from '../api/task-list';
 import { triggerNote } from '../steps/task-fields';
 import { type DeliveryReading, readSignedDelivery } from './deliveries';
@@ -21,14 +20,11 @@ const SubscriptionSecret = zod.pick(StoredSubscription, { secret: true });
 
 /** The task of a signed event, read from CodeTether; none when it is gone (deleted since). */
 const readEventTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
-  try {
-    const what = 'reading the task of the event';
-    return (await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what })).data;
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
-    return undefined;
-  }
+  const what = 'reading the task of the event';
+  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what, expect: [404] });
+  if (answer.ok) return answer.data;
+  z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
+  return undefined;
 };
 
 /**
