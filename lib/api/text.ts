@@ -4,15 +4,15 @@
  * sentence (never markup, a traceback, a file path or several lines).
  */
 
-/** Controls, format characters (zero-width, bidi marks), line separators and lone surrogates. */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+/** White space, controls, format characters (zero-width, bidi marks) and lone surrogates: shown as one space. */
+const UNPRINTABLE = /[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]+/gu;
 
 /** How much of a user's value a message quotes. */
 const EXCERPT_LENGTH = 40;
 
 /** A value as a message quotes it: one line, printable, at most `max` characters (whole code points). */
 export const excerpt = (value: string, max = EXCERPT_LENGTH): string => {
-  const characters = Array.from(value.replace(UNPRINTABLE, '�').replace(/\s+/g, ' ').trim());
+  const characters = Array.from(value.replace(UNPRINTABLE, ' ').trim());
   return characters.length > max ? `${characters.slice(0, max - 1).join('')}…` : characters.join('');
 };
 

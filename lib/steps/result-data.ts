@@ -7,6 +7,7 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
+import { excerpt } from '../api/text';
 
 export type ResultField = { name: string; holds?: string };
 export type ResultData = { result_data: Record<string, unknown> | null; result_data_error: string | null };
@@ -27,12 +28,6 @@ export const resultFieldsField = {
 // ---------------------------------------------------------------- the input
 
 const ENTRY = /^([A-Za-z0-9_]+)[^\S\n]*(?::([\s\S]*))?$/;
-
-/** A value quoted in a message: short, printable, on one line. */
-const excerpt = (text: string): string => {
-  const printable = text.replace(/[\p{Cc}\p{Cf}\p{Cs}\s]+/gu, ' ').trim();
-  return printable.length > 40 ? `${printable.slice(0, 39)}…` : printable;
-};
 
 /**
  * The fields an input asks for, and a sentence for each entry that is wrong.
@@ -62,7 +57,7 @@ export const readResultFields = (value: unknown): { fields: ResultField[]; probl
     }
     const name = match[1];
     if (seen.has(name.toLowerCase())) {
-      problems.push(`names “${name}” twice (entry number ${number}); give each result field its own name`);
+      problems.push(`names “${excerpt(name)}” twice (entry number ${number}); give each result field its own name`);
       return;
     }
     seen.add(name.toLowerCase());
