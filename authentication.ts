@@ -140,7 +140,8 @@ const requestToken = async (
       {
         url,
         method: 'POST',
-        body: form,
+        // Encoded here: the platform's own encoding throws on a lone surrogate, URLSearchParams writes U+FFFD.
+        body: new URLSearchParams(form).toString(),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         redirect: 'manual',
         skipThrowForStatus: true,

@@ -50,19 +50,24 @@ const DEFAULT_MESSAGES: Record<string, string> = {
   RefreshAuthError: 'The sign-in of your CodeTether connection has expired; Zapier renews it and tries again.',
 };
 
+/** The name of an error, also of one from another realm (Node's own, under a test runner), which is no `instanceof Error`. */
+const nameOf = (error: unknown): string =>
+  typeof error === 'object' && error !== null && typeof (error as Error).name === 'string' ? (error as Error).name : '';
+
 /** An error as the platform should see it: its own class with a sentence and no context appended. */
 const settledError = (z: ZObject, error: unknown): Error => {
-  if (error instanceof Error && PLATFORM_ERRORS.has(error.name)) {
-    (error as Error & { doNotContextify?: boolean }).doNotContextify = true;
-    if (!error.message) {
-      error.message =
-        DEFAULT_MESSAGES[error.name] ??
-        'The step stopped. Try again; if it keeps happening, contact CodeTether support.';
+  const name = nameOf(error);
+  if (PLATFORM_ERRORS.has(name)) {
+    const platformError = error as Error & { doNotContextify?: boolean };
+    platformError.doNotContextify = true;
+    if (!platformError.message) {
+      platformError.message =
+        DEFAULT_MESSAGES[name] ?? 'The step stopped. Try again; if it keeps happening, contact CodeTether support.';
     }
-    return error;
+    return platformError;
   }
   // A bug: its message may quote anything (a header with the key, the bundle), so only its kind is named.
-  const kind = error instanceof Error && /^\w{1,40}$/.test(error.name) ? ` (${error.name})` : '';
+  const kind = /^\w{1,40}$/.test(name) ? ` (${name})` : '';
   return new z.errors.Error(
     `The CodeTether integration ran into an unexpected problem${kind}. Try again; if it keeps happening, contact CodeTether support.`,
     'internal_error',

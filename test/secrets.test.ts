@@ -5,9 +5,10 @@
  * on the refresh paths too; and every failure is one of the platform's
  * error classes with a one-line sentence, nothing appended.
  */
+import { DEFAULT_BASE_URL } from '../lib/api/contract';
 import { appFor, SECRETS, useNock } from './support/app';
 import { CONNECTIONS, contractAnswer, VISIBLE_STEPS } from './support/steps';
-import { type Answer, answerEveryRequest, leakedSecrets, PLATFORM_ERRORS, runAsZapier } from './support/zapier';
+import { type Answer, answerEveryRequest, expectSettledSafely, runAsZapier } from './support/zapier';
 
 useNock();
 
@@ -19,19 +20,8 @@ useNock();
 const SERVERS: Record<string, (echo: string) => Answer> = {
   'rejects the credential (401)': (echo) => ({ status: 401, body: { detail: `Invalid token: ${echo}` } }),
   'fails, echoing every secret (500)': (echo) => ({ status: 500, body: { detail: `Crashed on ${echo}` } }),
-  // Other statuses and bodies, with secrets in them or not, are the property suite's (test/properties).
-  'answers a traceback that quotes them (500, plain text)': (echo) => ({
-    status: 500,
-    body: `Traceback (most recent call last):\n  File "/app/main.py", line 3\nKeyError: '${echo}'`,
-    headers: { 'Content-Type': 'text/plain' },
-  }),
-};
-
-/** A failure as the platform must see it: its own class, one short sentence, nothing appended. */
-const expectSettledFailure = (failure: { name: string; message: string }) => {
-  expect(PLATFORM_ERRORS).toContain(failure.name);
-  expect(failure.message).not.toMatch(/\n|What happened|\[object Object\]|undefined/);
-  expect(failure.message.length).toBeLessThan(600);
+  // Other statuses and bodies, with secrets in them or not, are the property suite's (test/properties);
+  // each test file stays under 250 runs, after which the platform exits a process that uses much memory.
 };
 
 describe.each(Object.entries(CONNECTIONS))('the %s flavour', (flavour, authData) => {
@@ -44,8 +34,7 @@ describe.each(Object.entries(CONNECTIONS))('the %s flavour', (flavour, authData)
       );
       const run = await runAsZapier(app, step.method, { ...step.bundle, authData });
       stand_in.stop();
-      expect(leakedSecrets(`${run.failure?.message} ${run.logs} ${JSON.stringify(run.results)}`)).toEqual([]);
-      if (run.failure) expectSettledFailure(run.failure);
+      expectSettledSafely(run, stand_in.seen, DEFAULT_BASE_URL);
       // An OAuth token that CodeTether rejects is refreshed: Zapier needs the RefreshAuthError to do so.
       if (flavour === 'oauth2' && server.includes('401') && run.failure) {
         expect(run.failure.name).toBe('RefreshAuthError');
@@ -61,8 +50,9 @@ describe.each(Object.entries(CONNECTIONS))('the %s flavour', (flavour, authData)
       stand_in.stop();
       expect(run.failure).toBeUndefined();
       // Subscribing outputs the subscription's secret: Zapier keeps it in subscribeData, it is no leak.
-      const output = method.endsWith('performSubscribe') ? '' : JSON.stringify(run.results);
-      expect(leakedSecrets(`${run.logs} ${output}`)).toEqual([]);
+      expectSettledSafely(run, stand_in.seen, DEFAULT_BASE_URL, {
+        outputMayHoldSecret: method.endsWith('performSubscribe'),
+      });
       expect(run.logs).toMatch(/codetether\.io/);
     },
   );
@@ -84,7 +74,8 @@ describe('the OAuth2 sign-in and its refresh', () => {
     stand_in.stop();
     expect(run.failure).toBeUndefined();
     expect(run.logs).toContain('/oauth/token');
-    expect(leakedSecrets(run.logs)).toEqual([]);
+    // The new tokens are the step's output, which Zapier keeps in authData.
+    expectSettledSafely(run, stand_in.seen, DEFAULT_BASE_URL, { outputMayHoldSecret: true });
   });
 
   it.each([
@@ -101,31 +92,6 @@ describe('the OAuth2 sign-in and its refresh', () => {
     const run = await runAsZapier(app, 'authentication.oauth2Config.refreshAccessToken', refresh);
     stand_in.stop();
     expect(run.failure?.name).toBe(name);
-    expectSettledFailure(run.failure!);
-    expect(leakedSecrets(`${run.failure?.message} ${run.logs}`)).toEqual([]);
+    expectSettledSafely(run, stand_in.seen, DEFAULT_BASE_URL);
   });
-});
-
-describe('credentials that cannot be sent', () => {
-  it.each([
-    ['a zero-width space', `${SECRETS.apiKey.slice(0, 20)}\u200b${SECRETS.apiKey.slice(20)}`],
-    ['a lone surrogate', `ct_live_\udfff${SECRETS.apiKey.slice(8)}`],
-    ['a line break', `${SECRETS.apiKey}\r\nX-Injected: 1`],
-  ])(
-    'a key with %s settles every step with a sentence that quotes none of it, and sends nothing',
-    async (_, apiKey) => {
-      const stand_in = answerEveryRequest(contractAnswer);
-      for (const step of VISIBLE_STEPS) {
-        const run = await runAsZapier(appFor('api_key'), step.method, {
-          ...step.bundle,
-          authData: { api_key: apiKey },
-        });
-        expect(leakedSecrets(`${run.failure?.message} ${run.logs}`)).toEqual([]);
-        expect(`${run.failure?.message} ${run.logs}`).not.toContain(apiKey.slice(8, 20));
-        if (run.failure) expectSettledFailure(run.failure);
-      }
-      expect(stand_in.seen.filter((request) => request.url.includes('/v1/'))).toEqual([]);
-      stand_in.stop();
-    },
-  );
 });

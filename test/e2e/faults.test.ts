@@ -7,18 +7,12 @@
 import { PROXY_502_FRAGMENT, PYTHON_TRACEBACK } from '../../dev/emulator/faults';
 import * as flows from '../../dev/zap/flows';
 import type { AuthData } from '../../dev/zap/runtime';
-import { requestTimeBudget } from '../../lib/api/client';
 import type { TaskOutput } from '../../lib/steps/task-output';
+import { useRequestTimeBudget } from '../support/zapier';
 import { useZap } from './zap';
 
 const BUDGET_MS = 1000;
-const defaultBudget = requestTimeBudget.ms;
-beforeAll(() => {
-  requestTimeBudget.ms = BUDGET_MS;
-});
-afterAll(() => {
-  requestTimeBudget.ms = defaultBudget;
-});
+useRequestTimeBudget(BUDGET_MS);
 
 const zap = useZap({ rateLimit: { limit: 10_000 } });
 let authData: AuthData;

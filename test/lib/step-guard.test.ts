@@ -22,6 +22,18 @@ describe('every step settles with a platform error and a sentence', () => {
     );
   });
 
+  it('names the kind of an error from Node itself, which under a test runner is no instanceof Error', async () => {
+    const failure = await failureOf(
+      appTester(
+        guarded(() => {
+          throw { name: 'URIError', message: 'URI malformed' };
+        }),
+        {},
+      ),
+    );
+    expect(failure.message).toMatch(/^The CodeTether integration ran into an unexpected problem \(URIError\)\./);
+  });
+
   it('gives a platform error without a message a sentence, and keeps its class', async () => {
     const refresh = await failureOf(
       appTester(

@@ -4,7 +4,7 @@
  * what the secrets tests and the property suite run every step with.
  */
 import { EVENT_STATUS, type InstantEvent } from '../../lib/api/contract';
-import { SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
+import { SIGNATURE_HEADER, signatureOf, signedMessage, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
 import { SECRETS, taskFixture } from './app';
 import type { Answer, SeenRequest } from './zapier';
 
@@ -41,7 +41,7 @@ export const deliveryOf = (event: InstantEvent) => {
       method: 'POST',
       content,
       headers: {
-        [`Http-${SIGNATURE_HEADER}`]: signatureOf(SECRETS.subscriptionSecret, content),
+        [`Http-${SIGNATURE_HEADER}`]: signatureOf(SECRETS.subscriptionSecret, signedMessage(content, timestamp)),
         [`Http-${TIMESTAMP_HEADER}`]: timestamp,
       },
     },
@@ -56,7 +56,16 @@ export type VisibleStep = {
   inputKeys: readonly string[];
 };
 
-const TASK_KEYS = ['title', 'description', 'agent_type', 'model', 'codebase_id', 'priority', 'notify_email'] as const;
+const TASK_KEYS = [
+  'title',
+  'description',
+  'agent_type',
+  'model',
+  'codebase_id',
+  'priority',
+  'notify_email',
+  'result_fields',
+] as const;
 
 export const VISIBLE_STEPS: VisibleStep[] = [
   { method: 'authentication.test', bundle: {}, inputKeys: [] },
@@ -85,6 +94,7 @@ export const VISIBLE_STEPS: VisibleStep[] = [
   { method: 'triggers.task_finished.operation.perform', bundle: {}, inputKeys: [] },
   { method: 'triggers.list_models.operation.perform', bundle: {}, inputKeys: [] },
   { method: 'triggers.list_recent_tasks.operation.perform', bundle: { meta: { page: 1 } }, inputKeys: [] },
+  { method: 'triggers.list_workspaces.operation.perform', bundle: {}, inputKeys: [] },
   ...INSTANT_EVENTS.flatMap((event): VisibleStep[] => [
     { method: `triggers.${event}.operation.performSubscribe`, bundle: { targetUrl: TARGET_URL }, inputKeys: [] },
     {
@@ -109,6 +119,8 @@ export const contractAnswer = ({ method, url }: SeenRequest): Answer => {
       return { status: 200, body: { id: 'usr_42', email: 'ada@example.com', name: 'Ada', authenticated: true } };
     case 'GET /v1/users/me':
       return { status: 200, body: { id: 'usr_42', email: 'ada@example.com', first_name: 'Ada' } };
+    case 'GET /v1/agent/workspaces':
+      return { status: 200, body: [{ id: 'ws_1', name: 'marketing-site', path: '/srv/ws_1', description: '' }] };
     case 'GET /v1/automation/':
       return { status: 200, body: { name: 'CodeTether', version: '1', models: ['default', 'claude-sonnet'] } };
     case 'GET /v1/automation/tasks':

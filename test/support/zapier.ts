@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
+import { requestTimeBudget } from '../../lib/api/client';
 import { SECRETS } from './app';
 
 /** A failed step: its error class, what a user reads, and the delay of a ThrottledError. */
@@ -15,6 +16,17 @@ export type ZapierRun = { results: unknown; failure?: Failure; logs: string };
 
 /** The error classes of the platform (z.errors): a step that fails must fail with one of them. */
 export const PLATFORM_ERRORS = ['AppError', 'ThrottledError', 'HaltedError', 'RefreshAuthError', 'ExpiredAuthError'];
+
+/** Gives the steps of a test file `ms` for their requests instead of 20 s, so that a silent server costs little. */
+export const useRequestTimeBudget = (ms: number) => {
+  const usual = requestTimeBudget.ms;
+  beforeAll(() => {
+    requestTimeBudget.ms = ms;
+  });
+  afterAll(() => {
+    requestTimeBudget.ms = usual;
+  });
+};
 
 /** A step that has not settled by then never will (the platform's scrubber can throw inside its error path). */
 const SETTLE_TIMEOUT_MS = 10_000;
@@ -100,4 +112,49 @@ export const answerEveryRequest = (answer: (request: SeenRequest) => Answer | Pr
       });
   }
   return { seen, stop: () => nock.cleanAll() };
+};
+
+// ---------------------------------------------------------------- what always holds
+
+/** A quote of a value in a message is a short excerpt (lib/api/text.ts). */
+const QUOTE = /“([^”]*)”/g;
+const MAX_QUOTE = 41;
+
+/**
+ * What every run must hold: it settled, in success or in one of the
+ * platform's error classes with a short sentence on one line that quotes
+ * nothing long and shows no markup, traceback or file path; no secret in its
+ * message, logs or output; and every request went to `/v1/…` (or the OAuth
+ * token endpoint) on the configured host.
+ */
+export const expectSettledSafely = (
+  run: ZapierRun,
+  requests: SeenRequest[],
+  configuredOrigin: string,
+  options: { outputMayHoldSecret?: boolean } = {},
+) => {
+  if (run.failure) {
+    const { name, message } = run.failure;
+    if (!PLATFORM_ERRORS.includes(name)) throw new Error(`A ${name} is not a platform error: ${message.slice(0, 300)}`);
+    if (message.length === 0 || message.length > 600) throw new Error(`A message of ${message.length} characters`);
+    // A user's own value may hold anything, quoted as an excerpt; the rest is the app's and the server's words.
+    const unquoted = message.replace(QUOTE, '“”');
+    if (
+      /[\r\n]/.test(message) ||
+      /[<>]|What happened|\[object Object\]|Traceback|\/app\/|undefined|NaN/.test(unquoted)
+    ) {
+      throw new Error(`The message shows what it should not: ${message.slice(0, 300)}`);
+    }
+    for (const [, quoted = ''] of message.matchAll(QUOTE)) {
+      if (Array.from(quoted).length > MAX_QUOTE) throw new Error(`A long quote in: ${message.slice(0, 300)}`);
+    }
+  }
+  const output = options.outputMayHoldSecret ? '' : JSON.stringify(run.results ?? null);
+  const leaked = leakedSecrets(`${run.failure?.message ?? ''}\n${run.logs}\n${output}`);
+  if (leaked.length) throw new Error(`Leaked ${leaked.join(', ')}`);
+  for (const { url } of requests) {
+    const target = new URL(url);
+    const allowed = target.pathname.startsWith('/v1/') || target.pathname === '/oauth/token';
+    if (target.origin !== configuredOrigin || !allowed) throw new Error(`A request off the API: ${url}`);
+  }
 };
