@@ -11,7 +11,7 @@ import { AutomationMe, DEFAULT_BASE_URL, OAUTH_SCOPES, OAuthErrorBody, TokenAnsw
 import { bearerTokenOf, usableToken } from './lib/api/credentials';
 import { refusalOf, throwRefusal } from './lib/api/errors';
 import type { AuthFlavour } from './lib/auth-flavour';
-import { guardSteps } from './lib/step-guard';
+import { guardSteps } from './lib/steps/step-guard';
 
 export type ConnectedAccount = {
   id: string;

@@ -8,7 +8,7 @@ import { creates } from './creates';
 import { addBearerToken } from './lib/api/client';
 import { translateErrorResponse } from './lib/api/errors';
 import { AUTH_FLAVOUR } from './lib/auth-flavour';
-import { guardSteps } from './lib/step-guard';
+import { guardSteps } from './lib/steps/step-guard';
 import { version } from './package.json';
 import { searches, searchOrCreates } from './searches';
 import { triggers } from './triggers';

@@ -1,6 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { guardSteps } from '../../lib/step-guard';
-import { appTester, failureOf, SECRETS } from '../support/app';
+import { guardSteps } from '../../../lib/steps/step-guard';
+import { appTester, failureOf, SECRETS } from '../../support/app';
 
 /** A definition whose one step does `step`, guarded as the app guards its own. */
 const guarded = (step: (z: ZObject, bundle: Bundle) => unknown) =>
