@@ -1,29 +1,35 @@
-// Builds build/build.zip (and source.zip) offline.
+// Builds build/build.zip (and source.zip) offline; `--out DIR` puts both in
+// DIR instead, leaving build/ and dist/ alone (the bench builds that way).
 //
-// Zapier's runtime loads `index.js` at the zip's root, so the compiled dist/
-// becomes the root of a staging folder, beside package.json and only the
-// production dependencies (copied from node_modules: no network, no dev
-// dependencies in the zip). The installed CLI's own build routine then zips
-// it; its remote style check is skipped (`zapier-platform validate` without
-// --without-style runs it when online), the local schema validation is not.
+// Zapier's runtime loads `index.js` at the zip's root, so the app is
+// compiled straight into the root of a staging folder, beside package.json
+// and only the production dependencies (copied from node_modules: no
+// network, no dev dependencies in the zip). The installed CLI's own build
+// routine then zips it; its remote style check is skipped (`zapier-platform
+// validate` without --without-style runs it when online), the local schema
+// validation is not.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 process.env.DISABLE_ZAPIER_ANALYTICS = '1';
 const project = process.cwd();
 const require = createRequire(import.meta.url);
 const cli = (file) => require(require.resolve(`zapier-platform-cli/src/utils/${file}`));
-
-// compile.mjs says itself why it failed (a wrong CODETETHER_AUTH, a syntax error); a stack trace would add nothing.
-const compiled = spawnSync(process.execPath, ['dev/scripts/compile.mjs'], { stdio: 'inherit' });
-if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+const { values } = parseArgs({ options: { out: { type: 'string', default: join(project, 'build') } } });
+const out = resolve(values.out);
 
 const stage = mkdtempSync(join(tmpdir(), 'codetether-zapier-'));
+// compile.mjs says itself why it failed (a wrong CODETETHER_AUTH, a syntax error); a stack trace would add nothing.
+const compiled = spawnSync(process.execPath, ['dev/scripts/compile.mjs', '--out', stage], { stdio: 'inherit' });
+if (compiled.status !== 0) {
+  rmSync(stage, { recursive: true, force: true });
+  process.exit(compiled.status ?? 1);
+}
 try {
-  cpSync('dist', stage, { recursive: true });
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   // The staged app is its own compiled entry; no build hook runs inside it.
   const { devDependencies, scripts, ...runtimePkg } = pkg;
@@ -51,11 +57,14 @@ try {
   const errors = await cli('local.js').localAppCommand({ command: 'validate' }, stage, false);
   if (errors.length) throw new Error(`the app definition is not valid: ${JSON.stringify(errors, null, 2)}`);
   process.chdir(project);
-  mkdirSync('build', { recursive: true });
-  renameSync(join(stage, 'build', 'build.zip'), join('build', 'build.zip'));
+  mkdirSync(out, { recursive: true });
+  renameSync(join(stage, 'build', 'build.zip'), join(out, 'build.zip'));
   // The source zip is for Zapier's reviewers: the TypeScript project as git sees it.
-  await cli('build.js').makeSourceZip(project, join(project, 'build', 'source.zip'));
-  console.log(`build/build.zip: ${statSync('build/build.zip').size} bytes; definition valid.`);
+  await cli('build.js').makeSourceZip(project, join(out, 'source.zip'));
+  const zip = join(out, 'build.zip');
+  console.log(
+    `${relative(project, zip).startsWith('..') ? zip : relative(project, zip)}: ${statSync(zip).size} bytes; definition valid.`,
+  );
 } catch (error) {
   // What went wrong is in the message (npm's, the CLI's or the validator's); its stack trace is not for users.
   console.error(`The build failed: ${error instanceof Error ? error.message : error}`);
