@@ -37,4 +37,15 @@ await build({
   define: { CODETETHER_BUILD_AUTH: JSON.stringify(flavour) },
   logLevel: 'warning',
 });
+// esbuild writes strings as ASCII but leaves regular expressions and some comments as they are;
+// one character beyond Latin-1 makes Node hold and scan the whole bundle as UTF-16 on every cold start.
+const bundled = readFileSync(join(out, 'index.js'), 'utf8');
+const wide = bundled.search(/[\u{100}-\u{10ffff}]/u);
+if (wide !== -1) {
+  const line = bundled.slice(0, wide).split('\n').length;
+  console.error(
+    `${join(out, 'index.js')}:${line} holds “${bundled[wide]}”, in a regular expression or a comment: write it as \\u${bundled.codePointAt(wide).toString(16).padStart(4, '0')} or in plain ASCII in the source.`,
+  );
+  process.exit(1);
+}
 console.log(`Compiled ${out} with ${flavour} authentication.`);

@@ -42,5 +42,5 @@ export const humanReason = (text: string): string | undefined => {
 /** Ends a message with a full stop unless it already ends a sentence. */
 export const sentence = (text: string): string => {
   const trimmed = text.trim();
-  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  return /[.!?\u2026]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 };

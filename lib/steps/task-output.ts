@@ -60,7 +60,7 @@ export const taskOutputFields = [
   { key: 'completed_at', label: 'Completed At', type: 'datetime' },
   { key: 'runtime_seconds', label: 'Runtime (Seconds)', type: 'number' },
   { key: 'result_summary', label: 'Result', type: 'string' },
-  // `result_data` is an object: Zapier flattens it into one field per key (Result Data Sentiment, …).
+  // `result_data` is an object: Zapier flattens it into one field per key (Result Data Sentiment and so on).
   { key: 'result_data_error', label: 'Result Data Error', type: 'string' },
   { key: 'error', label: 'Error', type: 'string' },
 ] as const;
