@@ -25,19 +25,31 @@ export interface StepResult<T> {
   status?: string;
 }
 
+/** What the platform logs during a step (`log_type` "http" for each request), as its customLogger gets it. */
+export type StepLogger = (message: string, data: Record<string, unknown>) => void;
+
+export interface RunOptions {
+  /** Zapier's own URL for this step's run; without one, generateCallbackUrl() gives nothing. */
+  callbackUrl?: string;
+  log?: StepLogger;
+}
+
 export interface ZapierRuntime {
   /** Runs one method of the app, such as `creates.create_task.operation.perform`. */
-  run<T = unknown>(method: string, bundle: StepBundle, options?: { callbackUrl?: string }): Promise<StepResult<T>>;
+  run<T = unknown>(method: string, bundle: StepBundle, options?: RunOptions): Promise<StepResult<T>>;
 }
 
 /**
  * `environment` is what Zapier passes from the integration's environment
  * variables (CLIENT_ID, CLIENT_SECRET); the runtime copies it into process.env.
  */
-export const zapierRuntime = (appRawOrPath: string | object, environment: Record<string, string>): ZapierRuntime => {
+export const zapierRuntime = (
+  appRawOrPath: string | object,
+  environment: Record<string, string> = {},
+): ZapierRuntime => {
   const handler = createAppHandler(appRawOrPath);
   return {
-    run: async <T>(method: string, bundle: StepBundle, options: { callbackUrl?: string } = {}) =>
+    run: async <T>(method: string, bundle: StepBundle, options: RunOptions = {}) =>
       (await handler({
         command: 'execute',
         method,
@@ -45,8 +57,8 @@ export const zapierRuntime = (appRawOrPath: string | object, environment: Record
         environment,
         // As for `zapier invoke`: Zapier's output checks throw instead of only logging.
         calledFromCli: true,
-        // Zapier's own URL for this step's run; without one, generateCallbackUrl() gives nothing.
         callback_url: options.callbackUrl,
+        customLogger: options.log,
       })) as StepResult<T>,
   };
 };
