@@ -20,6 +20,12 @@ export interface CaughtRequest {
   answeredStatus: number;
 }
 
+/** What the catcher answers a request; Zapier's hooks answer 200, or 410 once turned off. */
+export interface CatcherAnswer {
+  status: number;
+  body: unknown;
+}
+
 interface Waiter {
   path: string;
   accepts: (caught: CaughtRequest) => boolean;
@@ -72,7 +78,10 @@ export interface HookCatcher {
   close(): Promise<void>;
 }
 
-export const startHookCatcher = async (): Promise<HookCatcher> => {
+/** `answer` stands in for another kind of server, such as the bench's loopback CodeTether. */
+export const startHookCatcher = async (
+  answer?: (request: Omit<CaughtRequest, 'answeredStatus'>) => CatcherAnswer,
+): Promise<HookCatcher> => {
   const caught: CaughtRequest[] = [];
   const waiters = new Set<Waiter>();
   const turnedOff = new Set<string>();
@@ -82,17 +91,22 @@ export const startHookCatcher = async (): Promise<HookCatcher> => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const [path = '/', querystring = ''] = (request.url ?? '/').split('?');
-      const entry: CaughtRequest = {
+      const received = {
         path,
         method: request.method ?? 'POST',
         querystring,
         headers: request.headers,
         raw: Buffer.concat(chunks).toString('utf8'),
-        answeredStatus: turnedOff.has(path) ? 410 : 200,
       };
+      const { status, body } =
+        answer?.(received) ??
+        (turnedOff.has(path)
+          ? { status: 410, body: { status: 'gone' } }
+          : { status: 200, body: { status: 'success' } });
+      const entry: CaughtRequest = { ...received, answeredStatus: status };
       caught.push(entry);
-      response.writeHead(entry.answeredStatus, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(entry.answeredStatus === 410 ? { status: 'gone' } : { status: 'success' }));
+      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(body));
       for (const waiter of waiters) {
         if (waiter.path === path && waiter.accepts(entry)) {
           waiters.delete(waiter);
