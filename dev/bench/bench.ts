@@ -1,0 +1,269 @@
+/**
+ * `npm run bench`: what speed means for a Zapier app, measured side by side
+ * in one run, and the goals it must meet (exit 1 when one is missed or when
+ * anything it measures fails):
+ *
+ * - cold start as Zapier pays it: a fresh Node process loads build.zip's app
+ *   and runs one Create Task against a loopback server, against a floor in
+ *   the same run (bare zapier-platform-core running a hand-written step that
+ *   sends the same request, floor-app.js); the median of per-pair ratios over
+ *   interleaved pairs, wall and CPU time; the load alone beside it;
+ * - build.zip's size and files;
+ * - HTTP requests per step and hook throughput (steps.ts);
+ * - the test suite's wall time, and that it passes.
+ *
+ * It builds into a temporary folder (never build/ or dist/), removes it on
+ * every path, reports progress on stderr and prints a Markdown table on
+ * stdout. `--zip FILE` measures that build.zip instead of building one (how
+ * docs/PERFORMANCE.md measured an older commit); `--no-tests` skips the suite.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHookCatcher } from '../zap/hook-catcher';
+import { measureSteps, type Row } from './steps';
+
+// npm runs scripts from the project's root.
+const project = process.cwd();
+const { values: args } = parseArgs({
+  options: { zip: { type: 'string' }, 'no-tests': { type: 'boolean', default: false } },
+});
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 31);
+const COLD_START_GOAL = 5;
+const ZIP_GOAL_BYTES = 900_000;
+const API_KEY = 'ct_bench_3c5e7a9b1d2f4e6a';
+const TASK_INPUT = { title: 'Bench task', description: 'Summarise the benchmark in one sentence.' };
+
+const started = performance.now();
+const progress = (message: string) =>
+  console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+interface ProcessRun {
+  code: number | null;
+  wallMs: number;
+  output: string;
+}
+
+/** A child Node process, timed from spawn to exit, with what it printed on stdout and stderr. */
+const runProcess = (args: string[], cwd?: string): Promise<ProcessRun> =>
+  new Promise((resolvePromise, reject) => {
+    const since = performance.now();
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let wallMs = 0;
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('exit', () => {
+      wallMs = performance.now() - since;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, wallMs, output }));
+  });
+
+/** A process that must succeed; fails with what it printed when it does not. */
+const succeed = async (args: string[], cwd?: string): Promise<ProcessRun> => {
+  const run = await runProcess(args, cwd);
+  if (run.code !== 0) throw new Error(`${args.join(' ')} exited with ${run.code}: ${run.output.trim()}`);
+  return run;
+};
+
+interface ColdStart {
+  wallMs: number;
+  cpuMs: number;
+  answer: unknown;
+}
+
+/** One cold-start.js process: its wall time, and the CPU time and answer it reported. */
+const coldStart = async (args: string[]): Promise<ColdStart> => {
+  const { wallMs, output } = await succeed([join(__dirname, 'cold-start.js'), ...args]);
+  const { cpuMs, answer } = JSON.parse(output.trim().split('\n').at(-1) ?? '');
+  return { wallMs, cpuMs, answer };
+};
+
+const rows: Row[] = [];
+const failures: string[] = [];
+const record = (row: Row) => {
+  rows.push(row);
+  if (row.goal && !row.met) failures.push(`${row.what}: ${row.value}, goal ${row.goal}`);
+};
+
+/** The bench's own build.zip, in `dir`, built the way `npm run build` builds it. */
+const buildZip = async (dir: string): Promise<string> => {
+  progress('building build.zip in a temporary folder (about 20 s)');
+  await succeed([join(project, 'dev', 'scripts', 'build-zip.mjs'), '--out', dir], project);
+  return join(dir, 'build.zip');
+};
+
+/**
+ * Fresh processes in interleaved pairs, the floor first in every other pair,
+ * so that the machine's drift and the order touch both alike.
+ */
+const coldStarts = async (what: string, floor: string[], app: string[], check: (answer: unknown) => void) => {
+  const pairs: { floor: ColdStart; app: ColdStart }[] = [];
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const order = pair % 2 ? ([app, floor] as const) : ([floor, app] as const);
+    const [first, second] = [await coldStart(order[0]), await coldStart(order[1])];
+    const [floorRun, appRun] = pair % 2 ? [second, first] : [first, second];
+    check(appRun.answer);
+    pairs.push({ floor: floorRun, app: appRun });
+    if ((pair + 1) % 10 === 0 || pair + 1 === PAIRS) {
+      const wall = median(pairs.map((p) => p.app.wallMs / p.floor.wallMs));
+      progress(`${what}: ${pair + 1}/${PAIRS} pairs, app ${percent(wall)} wall so far`);
+    }
+  }
+  const ratio = (key: 'wallMs' | 'cpuMs') => median(pairs.map((p) => p.app[key] / p.floor[key]));
+  const of = (side: 'floor' | 'app', key: 'wallMs' | 'cpuMs') => median(pairs.map((p) => p[side][key]));
+  return {
+    wall: { floor: of('floor', 'wallMs'), app: of('app', 'wallMs'), ratio: ratio('wallMs') },
+    cpu: { floor: of('floor', 'cpuMs'), app: of('app', 'cpuMs'), ratio: ratio('cpuMs') },
+  };
+};
+
+const measure = async (workDir: string) => {
+  const zip = args.zip ? resolve(args.zip) : await buildZip(join(workDir, 'build'));
+  const unzipped = join(workDir, 'app');
+  progress(`unzipping ${args.zip ? zip : 'build.zip'} as Zapier's worker does`);
+  const decompress = require('zapier-platform-cli/src/utils/decompress.js');
+  const files: { type: string }[] = await decompress(zip, unzipped);
+  const zipBytes = statSync(zip).size;
+  record({
+    what: 'build.zip size',
+    value: `${(zipBytes / 1e6).toFixed(3)} MB (${zipBytes} bytes)`,
+    goal: '≤ 0.9 MB',
+    met: zipBytes <= ZIP_GOAL_BYTES,
+  });
+  record({ what: 'build.zip files', value: String(files.filter((file) => file.type === 'file').length) });
+
+  const appFile = join(unzipped, 'index.js');
+  const floorFile = join(unzipped, 'floor-app.js');
+  copyFileSync(join(project, 'dev', 'bench', 'floor-app.js'), floorFile);
+
+  // CodeTether on loopback: answers every Create Task as production does, and keeps the requests.
+  const server = await startHookCatcher(() => ({
+    status: 201,
+    body: {
+      task_id: 'tsk_bench_7Hq2mX9v',
+      run_id: 'run_bench_3Fz8kQ1w',
+      status: 'queued',
+      title: TASK_INPUT.title,
+      description: TASK_INPUT.description,
+      created_at: new Date().toISOString(),
+      model: 'default',
+    },
+  }));
+  const expectTask = (answer: unknown) => {
+    const task = answer as { task_id?: string; status?: string } | null;
+    if (task?.task_id !== 'tsk_bench_7Hq2mX9v' || task.status !== 'queued')
+      throw new Error(`Create Task answered ${JSON.stringify(answer)} instead of the queued task.`);
+  };
+  try {
+    // The app's request, once; the floor sends the same body, and every later pair is checked against it.
+    const step = (file: string, input: unknown) => ['step', file, server.url, API_KEY, JSON.stringify(input)];
+    expectTask((await coldStart(step(appFile, TASK_INPUT))).answer);
+    const [appRequest] = server.caught;
+    if (!appRequest) throw new Error('The app’s Create Task sent no request.');
+    const appBody = JSON.parse(appRequest.raw);
+    expectTask((await coldStart(step(floorFile, appBody))).answer);
+    const floorRequest = server.caught.at(-1);
+    if (floorRequest?.raw !== appRequest.raw || floorRequest.headers.authorization !== `Bearer ${API_KEY}`)
+      throw new Error(`The floor sent ${floorRequest?.raw}, not the app's request ${appRequest.raw}.`);
+
+    progress(`cold start (load and one Create Task): ${PAIRS} interleaved pairs of fresh processes`);
+    const steps = await coldStarts('cold start', step(floorFile, appBody), step(appFile, TASK_INPUT), expectTask);
+    const sent = server.caught.length;
+    if (sent !== 2 + 2 * PAIRS) throw new Error(`The cold starts sent ${sent} requests, not ${2 + 2 * PAIRS}.`);
+    record({
+      what: 'Cold start, floor: bare core, one hand-written step (median wall / CPU)',
+      value: `${ms(steps.wall.floor)} / ${ms(steps.cpu.floor)}`,
+    });
+    record({
+      what: 'Cold start, the app: load and one Create Task (median wall / CPU)',
+      value: `${ms(steps.wall.app)} / ${ms(steps.cpu.app)}`,
+    });
+    record({
+      what: `Cold start over the floor, wall (median of ${PAIRS} per-pair ratios)`,
+      value: percent(steps.wall.ratio),
+      goal: `≤ +${COLD_START_GOAL} %`,
+      met: steps.wall.ratio <= 1 + COLD_START_GOAL / 100,
+    });
+    record({
+      what: `Cold start over the floor, CPU (median of ${PAIRS} per-pair ratios)`,
+      value: percent(steps.cpu.ratio),
+      goal: `≤ +${COLD_START_GOAL} %`,
+      met: steps.cpu.ratio <= 1 + COLD_START_GOAL / 100,
+    });
+  } finally {
+    await server.close();
+  }
+
+  progress(`load only (require, no step): ${PAIRS} interleaved pairs`);
+  const core = join(unzipped, 'node_modules', 'zapier-platform-core');
+  const loads = await coldStarts('load only', ['load', core], ['load', appFile], () => {});
+  record({
+    what: `Load only: the app over bare core, wall / CPU (median of ${PAIRS} per-pair ratios)`,
+    value: `${percent(loads.wall.ratio)} / ${percent(loads.cpu.ratio)} (${ms(loads.wall.app)} against ${ms(loads.wall.floor)})`,
+  });
+
+  progress('requests per step and hook throughput, against the emulator');
+  for (const row of await measureSteps(appFile)) record(row);
+
+  if (!args['no-tests']) {
+    progress('the test suite (jest, 2 workers)');
+    const since = performance.now();
+    const tests = await runProcess([require.resolve('jest/bin/jest'), '--silent'], project);
+    const seconds = (performance.now() - since) / 1000;
+    const summary = tests.output.match(/^(\d+) passed, (\d+) failed$/m);
+    record({
+      what: 'Test suite wall time (jest, 2 workers)',
+      value: `${seconds.toFixed(1)} s (${summary?.[0] ?? 'no summary'})`,
+      goal: 'all pass',
+      met: tests.code === 0 && summary?.[2] === '0',
+    });
+  }
+};
+
+const main = async () => {
+  if (!Number.isInteger(PAIRS) || PAIRS < 21) {
+    console.error(`BENCH_PAIRS must be a whole number of at least 21, not “${process.env.BENCH_PAIRS}”.`);
+    process.exit(1);
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'codetether-bench-'));
+  const cleanUp = () => rmSync(workDir, { recursive: true, force: true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      cleanUp();
+      process.exit(130);
+    });
+  }
+  try {
+    await measure(workDir);
+  } catch (error) {
+    failures.push(`the bench stopped: ${error instanceof Error ? error.message : error}`);
+  } finally {
+    cleanUp();
+  }
+  console.log('| Measure | Value | Goal | |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) {
+    const verdict = row.goal ? (row.met ? 'met' : 'MISSED') : '';
+    console.log(`| ${row.what} | ${row.value} | ${row.goal ?? ''} | ${verdict} |`);
+  }
+  progress(failures.length ? `FAIL:\n  ${failures.join('\n  ')}` : 'PASS: every goal met');
+  process.exitCode = failures.length ? 1 : 0;
+};
+
+void main();
