@@ -14,8 +14,9 @@
  *
  * It builds into a temporary folder (never build/ or dist/), removes it on
  * every path, reports progress on stderr and prints a Markdown table on
- * stdout. `--zip FILE` measures that build.zip instead of building one (how
- * docs/PERFORMANCE.md measured an older commit); `--no-tests` skips the suite.
+ * stdout. `--zip FILE` measures only the cold start and size of that
+ * build.zip, another commit's (how docs/PERFORMANCE.md measured the one
+ * before); `--no-tests` leaves out the test suite.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -218,6 +219,8 @@ const measure = async (workDir: string) => {
     value: `${percent(loads.wall.ratio)} / ${percent(loads.cpu.ratio)} (${ms(loads.wall.app)} against ${ms(loads.wall.floor)})`,
   });
 
+  // Steps and tests belong to this checkout, not to another commit's zip.
+  if (args.zip) return;
   progress('requests per step and hook throughput, against the emulator');
   for (const row of await measureSteps(appFile)) record(row);
 
