@@ -8,10 +8,11 @@ import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
 
 const inputFields = [
   {
-    ...taskPickerField(
-      true,
-      'The task to stop. Pick a recent task, or map the Task ID from an earlier step. Only queued or running tasks can be cancelled.',
-    ),
+    ...taskPickerField({
+      required: true,
+      helpText:
+        'The task to stop. Pick a recent task, or map the Task ID from an earlier step. Only queued or running tasks can be cancelled.',
+    }),
     search: 'find_task.id',
   },
 ];

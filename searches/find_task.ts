@@ -1,7 +1,7 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
-import { TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
+import { MAX_TASKS_PER_PAGE, TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
 import { listTasks } from '../lib/api/task-list';
 import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
@@ -9,16 +9,14 @@ import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { completedTaskSample } from '../lib/steps/task-samples';
 
-/** The most tasks one `GET /tasks` answers with. */
-export const TASKS_PER_PAGE = 100;
 /** A search reads at most the newest 500 tasks: five requests, well inside the rate limit of 60 a minute. */
 export const MAX_LIST_REQUESTS = 5;
 
 const inputFields = defineInputFields([
-  taskPickerField(
-    false,
-    'Find this one task. Leave empty to search the newest tasks by Status and Title Contains instead.',
-  ),
+  taskPickerField({
+    required: false,
+    helpText: 'Find this one task. Leave empty to search the newest tasks by Status and Title Contains instead.',
+  }),
   {
     key: 'status',
     label: 'Status',
@@ -32,7 +30,7 @@ const inputFields = defineInputFields([
     label: 'Title Contains',
     type: 'string',
     required: false,
-    helpText: `Only tasks whose title contains this text, in any upper or lower case. Searches the newest ${TASKS_PER_PAGE * MAX_LIST_REQUESTS} tasks.`,
+    helpText: `Only tasks whose title contains this text, in any upper or lower case. Searches the newest ${MAX_TASKS_PER_PAGE * MAX_LIST_REQUESTS} tasks.`,
   },
 ]);
 
@@ -70,10 +68,10 @@ const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Tas
 const recentMatches = async (z: ZObject, bundle: Bundle, criteria: Criteria): Promise<Task[]> => {
   const found: Task[] = [];
   for (let page = 0; page < MAX_LIST_REQUESTS && found.length === 0; page++) {
-    const offset = page * TASKS_PER_PAGE;
-    const { tasks, total } = await listTasks(z, bundle, { status: criteria.status, limit: TASKS_PER_PAGE, offset });
+    const offset = page * MAX_TASKS_PER_PAGE;
+    const { tasks, total } = await listTasks(z, bundle, { status: criteria.status, limit: MAX_TASKS_PER_PAGE, offset });
     found.push(...tasks.filter((task) => matches(task, criteria)));
-    if (tasks.length < TASKS_PER_PAGE || offset + tasks.length >= total) break;
+    if (tasks.length < MAX_TASKS_PER_PAGE || offset + tasks.length >= total) break;
   }
   return found;
 };

@@ -1,10 +1,8 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
+import { DEFAULT_TASKS_PER_PAGE } from '../lib/api/contract';
 import { listTasks } from '../lib/api/task-list';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
-
-/** One page of the Task dropdown; the server's default page size. */
-export const TASKS_PER_DROPDOWN_PAGE = 50;
 
 /** The newest tasks first; "Load more" asks for the next page (bundle.meta.page counts from 0). */
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
@@ -12,8 +10,8 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const requested = bundle.meta?.page;
   const page = typeof requested === 'number' && Number.isSafeInteger(requested) && requested > 0 ? requested : 0;
   const { tasks } = await listTasks(z, bundle, {
-    limit: TASKS_PER_DROPDOWN_PAGE,
-    offset: page * TASKS_PER_DROPDOWN_PAGE,
+    limit: DEFAULT_TASKS_PER_PAGE,
+    offset: page * DEFAULT_TASKS_PER_PAGE,
   });
   return tasks.map(toTaskOutput);
 };

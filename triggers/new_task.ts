@@ -1,11 +1,11 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { listLimit, listTasks } from '../lib/api/task-list';
+import { listTasks, tasksPerPoll } from '../lib/api/task-list';
 import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> =>
-  (await listTasks(z, bundle, { limit: listLimit(bundle) })).tasks.map(toTaskOutput);
+  (await listTasks(z, bundle, { limit: tasksPerPoll(bundle) })).tasks.map(toTaskOutput);
 
 export default defineTrigger({
   key: 'new_task',

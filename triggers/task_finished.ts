@@ -1,12 +1,13 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import type { Task } from '../lib/api/contract';
-import { listLimit, listTasks } from '../lib/api/task-list';
+import { listTasks, tasksPerPoll } from '../lib/api/task-list';
 import { timestampMs } from '../lib/api/timestamps';
 import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { taskSampleIn } from '../lib/steps/task-samples';
 
-const FINISHES = ['completed', 'failed'] as const;
+/** A cancelled task was stopped, not finished: Task Finished leaves it out. */
+const COMPLETED_OR_FAILED = ['completed', 'failed'] as const;
 
 /** Production's naive timestamps are UTC; timestampMs reads them so, not as local time. */
 const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task.created_at);
@@ -18,10 +19,10 @@ const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task
 const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `${task.task_id}-${task.status}` });
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const limit = listLimit(bundle);
+  const limit = tasksPerPoll(bundle);
   // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
   const lists = await Promise.all(
-    FINISHES.map(async (status) =>
+    COMPLETED_OR_FAILED.map(async (status) =>
       (await listTasks(z, bundle, { status, limit })).tasks.filter((task) => task.status === status),
     ),
   );

@@ -111,6 +111,10 @@ export const CreatedTask = zod.extend(
 );
 export type CreatedTask = zod.infer<typeof CreatedTask>;
 
+/** `GET /tasks` answers this many tasks when not told, and at most MAX_TASKS_PER_PAGE. */
+export const DEFAULT_TASKS_PER_PAGE = 50;
+export const MAX_TASKS_PER_PAGE = 100;
+
 const queryInt = (min: number, max: number | undefined, fallback: number) =>
   zod._default(
     zod.pipe(zod.coerce.number(), zod.int().check(zod.minimum(min), ...(max === undefined ? [] : [zod.maximum(max)]))),
@@ -119,7 +123,7 @@ const queryInt = (min: number, max: number | undefined, fallback: number) =>
 
 export const TaskListQuery = zod.object({
   status: zod.optional(TaskStatus),
-  limit: queryInt(1, 100, 50),
+  limit: queryInt(1, MAX_TASKS_PER_PAGE, DEFAULT_TASKS_PER_PAGE),
   offset: queryInt(0, undefined, 0),
 });
 

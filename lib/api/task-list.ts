@@ -1,14 +1,14 @@
 /** `GET /tasks`: the one way every list, poll, dropdown and search reads tasks. */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { callApi } from './client';
-import { type Task, TaskList } from './contract';
+import { MAX_TASKS_PER_PAGE, type Task, TaskList } from './contract';
 
 /** Enough for the Zap editor to show a few samples. */
 const SAMPLE_SIZE = 3;
-/** The most one page holds, so that a poll sees every recent change. */
-const PAGE_SIZE = 100;
 
-export const listLimit = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? SAMPLE_SIZE : PAGE_SIZE);
+/** How many tasks a poll reads: a full page, so that it sees every recent change, or a few samples for the Zap editor. */
+export const tasksPerPoll = (bundle: Bundle): number =>
+  bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
 
 /**
  * One page of the newest tasks first, optionally of one status, with the

@@ -8,7 +8,7 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
-import { listLimit, listTasks } from '../api/task-list';
+import { listTasks, tasksPerPoll } from '../api/task-list';
 import { triggerNote } from '../steps/task-fields';
 import { type DeliveryReading, readSignedDelivery } from './deliveries';
 import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
@@ -65,7 +65,7 @@ const receive =
 const listRecent =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const { tasks } = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: listLimit(bundle) });
+    const { tasks } = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: tasksPerPoll(bundle) });
     return tasks.map((task) => toEventOutput(task, event));
   };
 

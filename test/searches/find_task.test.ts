@@ -1,9 +1,10 @@
 import nock from 'nock';
 import App from '../../index';
+import { MAX_TASKS_PER_PAGE } from '../../lib/api/contract';
 import { askForResultFields } from '../../lib/steps/result-data';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
-import findTask, { MAX_LIST_REQUESTS, TASKS_PER_PAGE } from '../../searches/find_task';
+import findTask, { MAX_LIST_REQUESTS } from '../../searches/find_task';
 import { API, apiKeyAuth, appTester, failureOf, taskFixture, useNock } from '../support/app';
 
 useNock();
@@ -17,11 +18,11 @@ const listed = (taskId: string, title: string, createdAt: string, status = 'comp
 
 /** A full page of tasks that all fail to match "invoice". */
 const fullPage = (page: number) =>
-  Array.from({ length: TASKS_PER_PAGE }, (_, n) =>
+  Array.from({ length: MAX_TASKS_PER_PAGE }, (_, n) =>
     listed(`tsk_p${page}_${n}`, `Weekly report ${page}.${n}`, '2026-11-01T00:00:00Z'),
   );
 
-const page = (tasks: object[], offset: number, total: number) => ({ tasks, total, limit: TASKS_PER_PAGE, offset });
+const page = (tasks: object[], offset: number, total: number) => ({ tasks, total, limit: MAX_TASKS_PER_PAGE, offset });
 
 describe('Find Task', () => {
   describe('by ID', () => {
@@ -99,7 +100,7 @@ describe('Find Task', () => {
     it('lists one status in one request, newest first', async () => {
       nock(API)
         .get('/tasks')
-        .query({ status: 'failed', limit: String(TASKS_PER_PAGE), offset: '0' })
+        .query({ status: 'failed', limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
         .reply(
           200,
           page(
@@ -118,7 +119,7 @@ describe('Find Task', () => {
     it('lists a task whose creation time cannot be read after the dated ones', async () => {
       nock(API)
         .get('/tasks')
-        .query({ status: 'failed', limit: String(TASKS_PER_PAGE), offset: '0' })
+        .query({ status: 'failed', limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
         .reply(
           200,
           page(
@@ -138,11 +139,11 @@ describe('Find Task', () => {
     it('matches a title fragment in any case, and stops paging at the first page that matches', async () => {
       nock(API)
         .get('/tasks')
-        .query({ limit: String(TASKS_PER_PAGE), offset: '0' })
+        .query({ limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
         .reply(200, page(fullPage(0), 0, 1000));
       nock(API)
         .get('/tasks')
-        .query({ limit: String(TASKS_PER_PAGE), offset: String(TASKS_PER_PAGE) })
+        .query({ limit: String(MAX_TASKS_PER_PAGE), offset: String(MAX_TASKS_PER_PAGE) })
         .reply(
           200,
           page(
@@ -151,7 +152,7 @@ describe('Find Task', () => {
               listed('tsk_inv1', 'Chase INVOICE #4821', '2026-10-02T00:00:00Z'),
               listed('tsk_inv2', 'Invoice reminder', '2026-10-03T00:00:00Z'),
             ],
-            TASKS_PER_PAGE,
+            MAX_TASKS_PER_PAGE,
             1000,
           ),
         );
@@ -163,8 +164,8 @@ describe('Find Task', () => {
       const scopes = Array.from({ length: MAX_LIST_REQUESTS }, (_, n) =>
         nock(API)
           .get('/tasks')
-          .query({ status: 'completed', limit: String(TASKS_PER_PAGE), offset: String(n * TASKS_PER_PAGE) })
-          .reply(200, page(fullPage(n), n * TASKS_PER_PAGE, 100000)),
+          .query({ status: 'completed', limit: String(MAX_TASKS_PER_PAGE), offset: String(n * MAX_TASKS_PER_PAGE) })
+          .reply(200, page(fullPage(n), n * MAX_TASKS_PER_PAGE, 100000)),
       );
       // A further page would be a request nock does not know, and fail the search.
       await expect(find({ status: 'completed', title: 'invoice' })).resolves.toEqual([]);
@@ -174,7 +175,7 @@ describe('Find Task', () => {
     it('stops when the list ends', async () => {
       nock(API)
         .get('/tasks')
-        .query({ limit: String(TASKS_PER_PAGE), offset: '0' })
+        .query({ limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
         .reply(200, page([listed('tsk_1', 'Weekly report', '2026-11-01T00:00:00Z')], 0, 1));
       await expect(find({ title: 'invoice' })).resolves.toEqual([]);
     });
@@ -182,7 +183,7 @@ describe('Find Task', () => {
     it('finds nothing in an empty account', async () => {
       nock(API)
         .get('/tasks')
-        .query({ status: 'running', limit: String(TASKS_PER_PAGE), offset: '0' })
+        .query({ status: 'running', limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
         .reply(200, page([], 0, 0));
       await expect(find({ status: 'running' })).resolves.toEqual([]);
     });
@@ -244,7 +245,7 @@ describe('Find or Create Task', () => {
     });
     nock(API)
       .get('/tasks')
-      .query({ limit: String(TASKS_PER_PAGE), offset: '0' })
+      .query({ limit: String(MAX_TASKS_PER_PAGE), offset: '0' })
       .reply(200, page([], 0, 0));
     await expect(find({ title: 'Summarise the Q3 sales call' })).resolves.toEqual([]);
   });

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import cancelTask from '../../creates/cancel_task';
+import { DEFAULT_TASKS_PER_PAGE } from '../../lib/api/contract';
 import findTask from '../../searches/find_task';
-import listRecentTasks, { TASKS_PER_DROPDOWN_PAGE } from '../../triggers/list_recent_tasks';
+import listRecentTasks from '../../triggers/list_recent_tasks';
 import { API, dropdownChoices, failureOf, taskFixture, useNock } from '../support/app';
 
 useNock();
@@ -13,7 +14,7 @@ const listed = (page?: unknown) =>
 const tasks = (...ids: string[]) => ({
   tasks: ids.map((id) => taskFixture({ task_id: id, title: `Task ${id}`, model: null })),
   total: 120,
-  limit: TASKS_PER_DROPDOWN_PAGE,
+  limit: DEFAULT_TASKS_PER_PAGE,
   offset: 0,
 });
 
@@ -21,7 +22,7 @@ describe('the Task dropdown (list_recent_tasks)', () => {
   it('lists the newest tasks by title, one page per request', async () => {
     nock(API)
       .get('/tasks')
-      .query({ limit: String(TASKS_PER_DROPDOWN_PAGE), offset: '0' })
+      .query({ limit: String(DEFAULT_TASKS_PER_PAGE), offset: '0' })
       .reply(200, tasks('tsk_b', 'tsk_a'));
     const choices = await listed();
     expect(choices.map(({ id, title }) => ({ id, title }))).toEqual([
@@ -33,7 +34,7 @@ describe('the Task dropdown (list_recent_tasks)', () => {
   it('loads more: page 2 starts after the first two pages', async () => {
     nock(API)
       .get('/tasks')
-      .query({ limit: String(TASKS_PER_DROPDOWN_PAGE), offset: String(2 * TASKS_PER_DROPDOWN_PAGE) })
+      .query({ limit: String(DEFAULT_TASKS_PER_PAGE), offset: String(2 * DEFAULT_TASKS_PER_PAGE) })
       .reply(200, tasks('tsk_old'));
     await expect(listed(2)).resolves.toMatchObject([{ id: 'tsk_old' }]);
   });
@@ -46,18 +47,18 @@ describe('the Task dropdown (list_recent_tasks)', () => {
   ])('reads the first page when Zapier’s page is %s', async (_, page) => {
     nock(API)
       .get('/tasks')
-      .query({ limit: String(TASKS_PER_DROPDOWN_PAGE), offset: '0' })
+      .query({ limit: String(DEFAULT_TASKS_PER_PAGE), offset: '0' })
       .reply(200, tasks('tsk_b'));
     await expect(listed(page)).resolves.toMatchObject([{ id: 'tsk_b' }]);
   });
 
   it('lists one page at most, even from a server that ignores the limit', async () => {
-    const ids = Array.from({ length: 3 * TASKS_PER_DROPDOWN_PAGE }, (_, n) => `tsk_${n}`);
+    const ids = Array.from({ length: 3 * DEFAULT_TASKS_PER_PAGE }, (_, n) => `tsk_${n}`);
     nock(API)
       .get('/tasks')
       .query(true)
       .reply(200, tasks(...ids));
-    await expect(listed()).resolves.toHaveLength(TASKS_PER_DROPDOWN_PAGE);
+    await expect(listed()).resolves.toHaveLength(DEFAULT_TASKS_PER_PAGE);
   });
 
   it('explains a refused list', async () => {
