@@ -46,7 +46,6 @@ export interface ApiCall<S extends zod.ZodMiniType> extends RequestPurpose {
 export interface ApiAnswer<T> {
   ok: true;
   data: T;
-  status: number;
 }
 
 /** An expected error status, with the sentence it would have raised. */
@@ -250,7 +249,7 @@ export async function callApi<S extends zod.ZodMiniType>(
     if (expected.includes(status)) return { ok: false, status, message: refusal.message };
     throwRefusal(z, refusal);
   }
-  if (call.schema === null) return { ok: true, data: undefined as zod.infer<S>, status };
+  if (call.schema === null) return { ok: true, data: undefined as zod.infer<S> };
 
   const json = parseJson(response.content);
   if (json === undefined) {
@@ -260,7 +259,7 @@ export async function callApi<S extends zod.ZodMiniType>(
       status,
     );
   }
-  return { ok: true, data: parseAnswer(z, call.schema, json, call.what), status };
+  return { ok: true, data: parseAnswer(z, call.schema, json, call.what) };
 }
 
 /**
