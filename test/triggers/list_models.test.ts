@@ -1,4 +1,5 @@
 import nock from 'nock';
+import App from '../../index';
 import { MODELS } from '../../lib/api/contract';
 import listModels from '../../triggers/list_models';
 import { API, dropdownChoices, useNock } from '../support/app';
@@ -36,7 +37,13 @@ describe('the Model dropdown (list_models)', () => {
     expect(models.map((model) => model.id)).toEqual([...MODELS]);
   });
 
-  it('is hidden and feeds the Model field of the task steps', () => {
+  it('is hidden, and fills the Model field of every step that asks for a model with its id, labelled by its name', () => {
     expect(listModels.display.hidden).toBe(true);
+    const modelFields = [...Object.values(App.creates), ...Object.values(App.searches)]
+      .flatMap((step) => step.operation.inputFields as unknown[])
+      .filter((field): field is { key: string; dynamic?: string } => (field as { key?: string })?.key === 'model');
+    expect(modelFields).not.toHaveLength(0);
+    for (const field of modelFields) expect(field.dynamic).toBe('list_models.id.name');
+    expect(listModels.operation.sample).toEqual({ id: expect.any(String), name: expect.any(String) });
   });
 });
