@@ -46,7 +46,7 @@ const webhookSecretField = {
  * `/v1/users/me`, which accepts keys. callApi checks the Base URL and the
  * credential before any request.
  */
-export const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
+const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
   const host = nonDefaultHost(baseUrlOf(z, bundle.authData)) ?? null;
   const isKey = bearerTokenOf(bundle.authData)?.startsWith('ct_') && !bundle.authData.access_token;
   const me = await callApi(z, bundle, {
@@ -73,7 +73,7 @@ export const connectionLabel = async (_z: ZObject, bundle: Bundle): Promise<stri
   return host ? `${who} @ ${host}` : who;
 };
 
-export const apiKeyAuthentication: Authentication = {
+const apiKeyAuthentication: Authentication = {
   type: 'custom',
   fields: [
     {
@@ -211,7 +211,7 @@ const refreshAccessToken = async (z: ZObject, bundle: Bundle) => {
   return { access_token: token.access_token, refresh_token: token.refresh_token ?? refreshToken };
 };
 
-export const oauth2Authentication: Authentication = {
+const oauth2Authentication: Authentication = {
   type: 'oauth2',
   fields: [baseUrlField, webhookSecretField],
   oauth2Config: {

@@ -23,7 +23,7 @@ export const budgetExceeded = (used: number, limit: number, upgradeUrl: string):
   upgrade_url: upgradeUrl,
 });
 
-export const validationError = (issues: ValidationIssue[]): ErrorBody => ({ detail: issues });
+const validationError = (issues: ValidationIssue[]): ErrorBody => ({ detail: issues });
 
 const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>(

@@ -8,7 +8,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 
-export const FAULT_KINDS = ['stall', 'stall-body', 'reset', 'traceback', 'html-502'] as const;
+const FAULT_KINDS = ['stall', 'stall-body', 'reset', 'traceback', 'html-502'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {

@@ -17,7 +17,7 @@ import { type CaughtRequest, deliveryBundle, type HookCatcher } from './hook-cat
 import type { AuthData, ZapierRuntime } from './runtime';
 
 /** Zapier's OAuth redirect URI for CLI apps (the emulator accepts it). */
-export const ZAPIER_REDIRECT_URI = 'https://zapier.com/dashboard/auth/oauth/return/App424242CLIAPI/';
+const ZAPIER_REDIRECT_URI = 'https://zapier.com/dashboard/auth/oauth/return/App424242CLIAPI/';
 
 export interface Zap {
   emulator: RunningEmulator;
@@ -38,7 +38,7 @@ export type Subscription = { trigger: string; targetUrl: string; subscribeData: 
 /** A dropdown choice: Model, Codebase. */
 export type Choice = { id: string; name: string };
 
-export const expectThat = (condition: unknown, expected: string): void => {
+const expectThat = (condition: unknown, expected: string): void => {
   if (!condition) throw new Error(`Expected ${expected}.`);
 };
 
@@ -61,7 +61,7 @@ export const failureOf = async (step: Promise<unknown>): Promise<{ name: string;
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** An output as Zapier offers it to later steps: nested objects flattened, their keys joined with `__`. */
-export const mappable = (output: object, prefix = ''): Record<string, unknown> =>
+const mappable = (output: object, prefix = ''): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(output).flatMap(([key, value]) =>
       typeof value === 'object' && value !== null && !Array.isArray(value)

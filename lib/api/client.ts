@@ -87,12 +87,7 @@ const namesNothing = (segment: string): boolean =>
   /\p{Cs}/u.test(segment) ||
   segment.length > MAX_ID_LENGTH;
 
-export const apiUrl = (
-  z: ZObject,
-  bundle: Bundle,
-  path: readonly string[],
-  prefix: readonly string[] = API_PREFIX,
-): string =>
+const apiUrl = (z: ZObject, bundle: Bundle, path: readonly string[], prefix: readonly string[] = API_PREFIX): string =>
   `${baseUrlOf(z, bundle.authData)}/${[...prefix, ...path].map((segment) => encodeSegment(z, segment)).join('/')}`;
 
 /**
@@ -100,7 +95,7 @@ export const apiUrl = (
  * user's text can never look like one of the platform's {{bundle…}} templates
  * (z.request refuses those); JSON cannot hold "{{" outside a string.
  */
-export const toJsonBody = (body: unknown): string => JSON.stringify(body).replace(/\{(?=\{)/g, '\\u007b');
+const toJsonBody = (body: unknown): string => JSON.stringify(body).replace(/\{(?=\{)/g, '\\u007b');
 
 const withoutEmpty = (params: Params | undefined): Record<string, string> | undefined => {
   if (!params) return undefined;

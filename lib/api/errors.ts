@@ -39,7 +39,7 @@ const secretsOf = (bundle: Bundle | undefined): string[] =>
     .filter((value) => value.length >= 4);
 
 /** Replaces every secret of the bundle in a message, should a server echo one. */
-export const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
+const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
   secretsOf(bundle).reduce((out, secret) => out.split(secret).join(':censored:'), text);
 
 /** A server's words as a message may quote them: secrets removed first, so that clipping cannot leave part of one. */

@@ -70,7 +70,7 @@ const HEADER_SAFE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
  * refuses in headers as a template) is sent as its SHA-256, which is just
  * as stable.
  */
-export const idempotencyHeaderValue = (key: string): string =>
+const idempotencyHeaderValue = (key: string): string =>
   HEADER_SAFE.test(key) && !key.includes('{{')
     ? key
     : `sha256-${createHash('sha256').update(key, 'utf8').digest('hex')}`;

@@ -18,7 +18,7 @@ import {
 } from './signature';
 
 /** A header of the delivery, whichever way Zapier spelled its name; only text counts. */
-export const deliveryHeader = (bundle: Bundle, name: string): string | undefined => {
+const deliveryHeader = (bundle: Bundle, name: string): string | undefined => {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(bundle.rawRequest?.headers ?? {})) {
     const spelled = key
