@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EVENT_STATUS, type InstantEvent, TASK_STATUSES, WebhookList } from '../../lib/api/contract';
-import { messageOf } from '../../lib/api/errors';
 import { askedResultFields } from '../../lib/steps/result-data';
 import type { TaskOutput } from '../../lib/steps/task-output';
 import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/signature';
@@ -14,7 +13,7 @@ import type { TaskEventOutput } from '../../lib/webhooks/task-events';
 import { pkceChallenge } from '../emulator/oauth';
 import type { RunningEmulator } from '../emulator/server';
 import { type CaughtRequest, deliveryBundle, type HookCatcher } from './hook-catcher';
-import type { AuthData, ZapierRuntime } from './runtime';
+import { type AuthData, failureOf, type ZapierRuntime } from './runtime';
 
 /** Zapier's OAuth redirect URI for CLI apps (the emulator accepts it). */
 const ZAPIER_REDIRECT_URI = 'https://zapier.com/dashboard/auth/oauth/return/App424242CLIAPI/';
@@ -40,22 +39,6 @@ export type Choice = { id: string; name: string };
 
 const expectThat = (condition: unknown, expected: string): void => {
   if (!condition) throw new Error(`Expected ${expected}.`);
-};
-
-/**
- * What a user reads when a step fails: the app's message, without the
- * "What happened:" trace the runtime appends for developers.
- */
-export const userMessageOf = (error: unknown): string => messageOf(error).split('\nWhat happened:')[0] ?? '';
-
-/** The user-facing message of a step that failed, and the kind of error Zapier would see. */
-export const failureOf = async (step: Promise<unknown>): Promise<{ name: string; message: string }> => {
-  try {
-    await step;
-  } catch (error) {
-    return { name: error instanceof Error ? error.name : 'Error', message: userMessageOf(error) };
-  }
-  throw new Error('Expected the step to fail, but it succeeded.');
 };
 
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;

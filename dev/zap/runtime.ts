@@ -1,8 +1,10 @@
 /**
- * The integration as Zapier's runtime runs it: `createAppHandler` (what
- * Zapier's zapierwrapper.js calls) on the app, one `execute` event per step.
- * Given a path, the app is loaded with `require`, exactly as the wrapper
- * loads the built index.js.
+ * The one way to run a step as Zapier's runtime runs it: `createAppHandler`
+ * (what Zapier's zapierwrapper.js calls) on the app, one `execute` event per
+ * step. Given a path, the app is loaded with `require`, exactly as the
+ * wrapper loads the built index.js. `npm start`, `npm run trigger`, the
+ * bench and the tests all run steps through it, and read a failed step with
+ * `failureOf`.
  */
 import { createAppHandler } from 'zapier-platform-core';
 
@@ -36,7 +38,7 @@ export interface RunOptions {
 
 export interface ZapierRuntime {
   /** Runs one method of the app, such as `creates.create_task.operation.perform`. */
-  run<T = unknown>(method: string, bundle: StepBundle, options?: RunOptions): Promise<StepResult<T>>;
+  run<T = unknown>(method: string, bundle: StepBundle | object, options?: RunOptions): Promise<StepResult<T>>;
 }
 
 /**
@@ -49,7 +51,7 @@ export const zapierRuntime = (
 ): ZapierRuntime => {
   const handler = createAppHandler(appRawOrPath);
   return {
-    run: async <T>(method: string, bundle: StepBundle, options: RunOptions = {}) =>
+    run: async <T>(method: string, bundle: StepBundle | object, options: RunOptions = {}) =>
       (await handler({
         command: 'execute',
         method,
@@ -61,4 +63,39 @@ export const zapierRuntime = (
         customLogger: options.log,
       })) as StepResult<T>,
   };
+};
+
+/** A failed step: the error class Zapier sees, what a user reads, a ThrottledError's delay, and the error itself. */
+export interface Failure {
+  name: string;
+  message: string;
+  delay?: unknown;
+  raw: Error;
+}
+
+/**
+ * What a user reads of an error: the platform wraps app errors as JSON
+ * (with a ThrottledError's delay) and appends, for developers, a
+ * "What happened:" trace to the others.
+ */
+export const failureFrom = (error: unknown): Failure => {
+  const raw = error instanceof Error ? error : new Error(String(error));
+  let wrapped: { message?: unknown; delay?: unknown } | undefined;
+  try {
+    wrapped = JSON.parse(raw.message);
+  } catch {
+    // a plain message
+  }
+  const message = typeof wrapped?.message === 'string' ? wrapped.message : raw.message;
+  return { name: raw.name, message: message.split('\nWhat happened:')[0] ?? '', delay: wrapped?.delay, raw };
+};
+
+/** The failure of a step that must fail. */
+export const failureOf = async (step: Promise<unknown>): Promise<Failure> => {
+  try {
+    await step;
+  } catch (error) {
+    return failureFrom(error);
+  }
+  throw new Error('Expected the step to fail, but it succeeded.');
 };

@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Done, userMessageOf } from './flows';
+import type { Done } from './flows';
+import { failureFrom } from './runtime';
 import { type RunningZap, startZap } from './setup';
 
 export type Step = <T extends Done>(title: string, run: () => Promise<T> | T) => Promise<T>;
@@ -57,7 +58,7 @@ export const runZapSteps = async (
       return done;
     } catch (error) {
       failed = true;
-      console.log(`  ✘ ${number}. ${title} (${elapsed(since)})\n        ${userMessageOf(error)}`);
+      console.log(`  ✘ ${number}. ${title} (${elapsed(since)})\n        ${failureFrom(error).message}`);
       throw error;
     }
   };

@@ -1,4 +1,5 @@
 import * as flows from '../../dev/zap/flows';
+import { failureOf } from '../../dev/zap/runtime';
 import { useZap } from './zap';
 
 describe('connecting to the emulator', () => {
@@ -11,7 +12,7 @@ describe('connecting to the emulator', () => {
   });
 
   it('tells the user why CodeTether may reject a ct_ key, and to create a new one', async () => {
-    const failure = await flows.failureOf(
+    const failure = await failureOf(
       zap().apiKeyApp.run('authentication.test', { authData: { api_key: 'ct_revoked', base_url: zap().emulator.url } }),
     );
     expect(failure.message).toBe(
@@ -26,7 +27,7 @@ describe('connecting to the emulator', () => {
     expect(refreshed.authData.refresh_token).not.toBe(authorized.authData.refresh_token);
 
     // The refresh token that was rotated away no longer works.
-    const reused = await flows.failureOf(
+    const reused = await failureOf(
       zap().oauthApp.run('authentication.oauth2Config.refreshAccessToken', { authData: authorized.authData }),
     );
     expect(reused.message).toMatch(/^CodeTether did not accept the sign-in: .*\(invalid_grant\)\. Reconnect/);
@@ -35,9 +36,7 @@ describe('connecting to the emulator', () => {
   it('asks Zapier to refresh once the access token expires, and works again after the refresh', async () => {
     const { authData } = await flows.authorizeWithOAuth(zap());
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const expired = await flows.failureOf(
-      zap().oauthApp.run('triggers.list_recent_tasks.operation.perform', { authData }),
-    );
+    const expired = await failureOf(zap().oauthApp.run('triggers.list_recent_tasks.operation.perform', { authData }));
     expect(expired.name).toBe('RefreshAuthError');
     const { authData: renewed } = await flows.refreshOAuth(zap(), authData);
     const tasks = await zap().oauthApp.run('triggers.list_recent_tasks.operation.perform', { authData: renewed });

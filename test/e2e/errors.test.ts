@@ -1,6 +1,6 @@
 import * as flows from '../../dev/zap/flows';
 import { deliveryBundle } from '../../dev/zap/hook-catcher';
-import type { AuthData } from '../../dev/zap/runtime';
+import { type AuthData, failureFrom, failureOf } from '../../dev/zap/runtime';
 import { useZap } from './zap';
 
 describe('the rate limit', () => {
@@ -10,7 +10,7 @@ describe('the rate limit', () => {
     // Connecting with a ct_ key takes two requests (/me, then /v1/users/me).
     const { authData } = await flows.connectWithApiKey(zap());
     await flows.createTask(zap(), authData);
-    const failure = await flows.failureOf(flows.createTask(zap(), authData));
+    const failure = await failureOf(flows.createTask(zap(), authData));
     expect(failure.name).toBe('ThrottledError');
     expect(failure.message).toMatch(/rate limit .* was reached; Zapier will try again in \d+ seconds/);
   });
@@ -21,7 +21,7 @@ describe('a server without its agent bridge', () => {
 
   it('says in the Codebase dropdown why it is empty, and a typed codebase still creates the task', async () => {
     const { authData } = await flows.connectWithApiKey(zap());
-    const failure = await flows.failureOf(flows.fillDropdowns(zap(), authData));
+    const failure = await failureOf(flows.fillDropdowns(zap(), authData));
     expect(failure.message).toBe(
       'This CodeTether server cannot list its codebases right now: its agent bridge is not available. You can still type a codebase ID in the Codebase field, or leave it at `global`.',
     );
@@ -99,7 +99,7 @@ describe('error paths of a Zap', () => {
 
   it('halts Cancel Task on a finished task, saying how it finished', async () => {
     const { result } = await flows.runTaskAndWait(zap(), authData);
-    const halted = await flows.failureOf(flows.cancelTask(zap(), authData, result.id));
+    const halted = await failureOf(flows.cancelTask(zap(), authData, result.id));
     expect(halted.name).toBe('HaltedError');
     expect(halted.message).toBe(
       `Task “${result.title}” (${result.id}) was not cancelled: it has already finished with status “completed”.`,
@@ -107,7 +107,7 @@ describe('error paths of a Zap', () => {
   });
 
   it('passes on CodeTether’s 422 for a model the server does not know, naming the field', async () => {
-    const failure = await flows.failureOf(flows.createTask(zap(), authData, flows.taskInput({ model: 'gpt-99' })));
+    const failure = await failureOf(flows.createTask(zap(), authData, flows.taskInput({ model: 'gpt-99' })));
     expect(failure.message).toMatch(/^CodeTether did not accept the input: Model: value is not a valid enumeration/);
   });
 
@@ -118,7 +118,7 @@ describe('error paths of a Zap', () => {
       try {
         await flows.createTask(zap(), authData);
       } catch (error) {
-        refusal = flows.userMessageOf(error);
+        refusal = failureFrom(error).message;
       }
     }
     expect(refusal).toBe(

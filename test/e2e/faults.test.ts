@@ -6,7 +6,7 @@
  */
 import { PROXY_502_FRAGMENT, PYTHON_TRACEBACK } from '../../dev/emulator/faults';
 import * as flows from '../../dev/zap/flows';
-import type { AuthData } from '../../dev/zap/runtime';
+import { type AuthData, failureOf } from '../../dev/zap/runtime';
 import type { TaskOutput } from '../../lib/steps/task-output';
 import { useRequestTimeBudget } from '../support/zapier';
 import { useZap } from './zap';
@@ -33,7 +33,7 @@ describe('a server that does not answer', () => {
   it('stops Create Task in time, saying the task may exist and how to find it', async () => {
     zap().emulator.injectFault({ kind: 'stall', match: 'POST /v1/automation/tasks', times: 1 });
     const started = Date.now();
-    const failure = await flows.failureOf(flows.createTask(zap(), authData, flows.taskInput({ title: 'Stalled' })));
+    const failure = await failureOf(flows.createTask(zap(), authData, flows.taskInput({ title: 'Stalled' })));
     expect(Date.now() - started).toBeLessThan(BUDGET_MS + 2000);
     expect(failure.message).toBe(
       'CodeTether did not answer within 1 second while creating the task. The task may have been created all the same: before running the step again, look for it with a Find Task step (Title Contains “Stalled”), or set an Idempotency Key so that a repeat cannot create it twice. Check the Base URL of your connection; if it is right, try again in a few minutes.',
@@ -42,7 +42,7 @@ describe('a server that does not answer', () => {
 
   it('says a rerun is safe when the create had an Idempotency Key', async () => {
     zap().emulator.injectFault({ kind: 'stall', match: 'POST /v1/automation/tasks', times: 1 });
-    const failure = await flows.failureOf(
+    const failure = await failureOf(
       flows.createTask(zap(), authData, flows.taskInput({ idempotency_key: 'zap-run-stalled' })),
     );
     expect(failure.message).toMatch(/running the step again is safe, because its Idempotency Key/);
@@ -50,7 +50,7 @@ describe('a server that does not answer', () => {
 
   it('stops a poll whose answer starts and never ends', async () => {
     zap().emulator.injectFault({ kind: 'stall-body', match: 'GET /v1/automation/tasks', times: 1 });
-    const failure = await flows.failureOf(pollNewTasks());
+    const failure = await failureOf(pollNewTasks());
     expect(failure.message).toBe(
       'CodeTether did not answer within 1 second while listing tasks. Check the Base URL of your connection; if it is right, try again in a few minutes.',
     );
@@ -58,7 +58,7 @@ describe('a server that does not answer', () => {
 
   it('stops the connection test in time', async () => {
     zap().emulator.injectFault({ kind: 'stall', match: 'GET /v1/', times: 1 });
-    const failure = await flows.failureOf(zap().apiKeyApp.run('authentication.test', { authData }));
+    const failure = await failureOf(zap().apiKeyApp.run('authentication.test', { authData }));
     expect(failure.message).toMatch(/^CodeTether did not answer within 1 second while checking the connection\./);
   });
 });
@@ -71,7 +71,7 @@ describe('a connection reset', () => {
 
   it('says what happened when it happens again', async () => {
     zap().emulator.injectFault({ kind: 'reset', match: 'GET /v1/automation/tasks', times: 2 });
-    const failure = await flows.failureOf(pollNewTasks());
+    const failure = await failureOf(pollNewTasks());
     expect(failure.message).toMatch(
       /^CodeTether at 127\.0\.0\.1:\d+ closed the connection without answering while listing tasks \(ECONNRESET\)\./,
     );
@@ -82,7 +82,7 @@ describe('error pages', () => {
   it('never shows a Python traceback, only what happened and what to do', async () => {
     expect(PYTHON_TRACEBACK).toMatch(/File "\/app\/api\/tasks\.py", line 212/);
     zap().emulator.injectFault({ kind: 'traceback', match: 'POST /v1/automation/tasks', times: 1 });
-    const failure = await flows.failureOf(flows.createTask(zap(), authData));
+    const failure = await failureOf(flows.createTask(zap(), authData));
     expect(failure.message).toBe(
       'CodeTether had a problem (HTTP 500 Internal Server Error). Try again in a few minutes; if it keeps happening, contact CodeTether support.',
     );
@@ -92,7 +92,7 @@ describe('error pages', () => {
   it('never shows a proxy’s HTML', async () => {
     expect(PROXY_502_FRAGMENT).toMatch(/^<h1>/);
     zap().emulator.injectFault({ kind: 'html-502', match: 'GET /v1/automation/tasks', times: 1 });
-    const failure = await flows.failureOf(pollNewTasks());
+    const failure = await failureOf(pollNewTasks());
     expect(failure.message).toBe(
       'CodeTether had a problem (HTTP 502 Bad Gateway). Try again in a few minutes; if it keeps happening, contact CodeTether support.',
     );

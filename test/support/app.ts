@@ -68,20 +68,5 @@ export const useNock = () => {
   afterAll(() => nock.enableNetConnect());
 };
 
-/** The user-facing message of a rejected step (the platform wraps app errors as JSON). */
-export const failureOf = async (promise: Promise<unknown>): Promise<{ name: string; message: string; raw: Error }> => {
-  try {
-    await promise;
-  } catch (error) {
-    const raw = error as Error;
-    let message = raw.message;
-    try {
-      const parsed = JSON.parse(raw.message);
-      if (typeof parsed?.message === 'string') message = parsed.message;
-    } catch {
-      // a plain message
-    }
-    return { name: raw.name, message, raw };
-  }
-  throw new Error('Expected the step to fail, but it succeeded.');
-};
+// A failed step as a user reads it, from the one harness that runs steps.
+export { failureOf } from '../../dev/zap/runtime';

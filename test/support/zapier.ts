@@ -1,17 +1,15 @@
 /**
- * Runs one method of the app as Zapier's runtime does (createAppHandler),
+ * Runs one method of the app through the Zap harness (dev/zap/runtime.ts),
  * capturing everything a secret could leak into: the step's error, the
  * platform's log lines (its customLogger) and what z.console printed. And a
  * stand-in for any server the app may call, which records every request.
  */
 import type { Readable } from 'node:stream';
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
+import { type Failure, failureFrom, type ZapierRuntime, zapierRuntime } from '../../dev/zap/runtime';
 import { requestTimeBudget } from '../../lib/api/client';
 import { SECRETS } from './app';
 
-/** A failed step: its error class, what a user reads, and the delay of a ThrottledError. */
-export type Failure = { name: string; message: string; delay?: unknown };
 export type ZapierRun = { results: unknown; failure?: Failure; logs: string };
 
 /** The error classes of the platform (z.errors): a step that fails must fail with one of them. */
@@ -31,22 +29,11 @@ export const useRequestTimeBudget = (ms: number) => {
 /** A step that has not settled by then never will (the platform's scrubber can throw inside its error path). */
 const SETTLE_TIMEOUT_MS = 10_000;
 
-const handlers = new WeakMap<object, ReturnType<typeof createAppHandler>>();
-const handlerFor = (app: object) => {
-  const handler = handlers.get(app) ?? createAppHandler(app);
-  handlers.set(app, handler);
-  return handler;
-};
-
-/** What a user reads: the platform wraps app errors (AppError, ThrottledError) as JSON. */
-const failureOf = (error: Error): Failure => {
-  try {
-    const parsed = JSON.parse(error.message);
-    if (typeof parsed?.message === 'string') return { name: error.name, message: parsed.message, delay: parsed.delay };
-  } catch {
-    // a plain message
-  }
-  return { name: error.name, message: error.message };
+const runtimes = new WeakMap<object, ZapierRuntime>();
+const runtimeFor = (app: object) => {
+  const runtime = runtimes.get(app) ?? zapierRuntime(app);
+  runtimes.set(app, runtime);
+  return runtime;
 };
 
 export const runAsZapier = async (
@@ -56,7 +43,6 @@ export const runAsZapier = async (
   options: { callbackUrl?: string } = {},
 ): Promise<ZapierRun> => {
   const lines: string[] = [];
-  const customLogger = (message: string, data: unknown) => lines.push(message, JSON.stringify(data));
   // z.console also writes to the process console, before any scrubbing: the rawest log there is.
   const spies = (['log', 'info', 'warn', 'error'] as const).map((level) =>
     jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
@@ -65,12 +51,9 @@ export const runAsZapier = async (
   );
   let timer: NodeJS.Timeout | undefined;
   try {
-    const run = handlerFor(app)({
-      command: 'execute',
-      method,
-      bundle,
-      customLogger,
-      callback_url: options.callbackUrl ?? 'https://hooks.zapier.com/hooks/catch/1/callback-abc/',
+    const run = runtimeFor(app).run(method, bundle, {
+      callbackUrl: options.callbackUrl ?? 'https://hooks.zapier.com/hooks/catch/1/callback-abc/',
+      log: (message, data) => lines.push(message, JSON.stringify(data)),
     });
     const never = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('NEVER SETTLED')), SETTLE_TIMEOUT_MS);
@@ -78,7 +61,7 @@ export const runAsZapier = async (
     const { results } = await Promise.race([run, never]);
     return { results, logs: lines.join('\n') };
   } catch (error) {
-    return { results: undefined, failure: failureOf(error as Error), logs: lines.join('\n') };
+    return { results: undefined, failure: failureFrom(error), logs: lines.join('\n') };
   } finally {
     clearTimeout(timer);
     for (const spy of spies) spy.mockRestore();
