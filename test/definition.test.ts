@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
+import { zapierRuntime } from '../dev/zap/runtime';
 import App from '../index';
 import type { AuthFlavour } from '../lib/auth-flavour';
 import { API, SECRETS, useNock } from './support/app';
@@ -60,11 +61,7 @@ describe('the compiled entry, loaded as Zapier runtime loads it', () => {
     expect(definition.authentication?.type).toBe(type);
 
     nock(API).get('/me').reply(200, { id: 'usr_1', email: 'ada@example.com', name: 'Ada', authenticated: true });
-    const answer = await createAppHandler(entry)({
-      command: 'execute',
-      method: 'authentication.test',
-      bundle: { authData },
-    });
+    const answer = await zapierRuntime(entry).run('authentication.test', { authData });
     expect(answer.results).toMatchObject({ id: 'usr_1', email: 'ada@example.com' });
   });
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
 import runTask from '../../creates/run_task';
+import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
@@ -111,12 +111,11 @@ describe('Run Task and Wait for Result: perform', () => {
         return [201, createdAnswer];
       });
     const run = (callbackUrl: string) =>
-      createAppHandler(App)({
-        command: 'execute',
-        method: 'creates.run_task.operation.perform',
-        bundle: { authData: apiKeyAuth, inputData: input },
-        callback_url: callbackUrl,
-      });
+      zapierRuntime(App).run(
+        'creates.run_task.operation.perform',
+        { authData: apiKeyAuth, inputData: input },
+        { callbackUrl },
+      );
     await run('https://hooks.zapier.com/callbacks/111');
     await run('https://hooks.zapier.com/callbacks/111');
     await run('https://hooks.zapier.com/callbacks/222');
@@ -128,10 +127,9 @@ describe('Run Task and Wait for Result: perform', () => {
   });
 
   it('refuses to run where Zapier gives no callback URL, before any request', async () => {
-    const run = createAppHandler(App)({
-      command: 'execute',
-      method: 'creates.run_task.operation.perform',
-      bundle: { authData: apiKeyAuth, inputData: input },
+    const run = zapierRuntime(App).run('creates.run_task.operation.perform', {
+      authData: apiKeyAuth,
+      inputData: input,
     });
     await expect(run).rejects.toThrow(/Zapier gave this step no callback address, so it cannot wait for the result/);
   });
@@ -190,7 +188,7 @@ describe('Run Task and Wait for Result: perform', () => {
 describe('Run Task and Wait for Result: Result Fields', () => {
   const resultFields = ['sentiment: positive, neutral or negative', 'priority'];
   const runMethod = (method: string, bundle: Record<string, unknown>) =>
-    createAppHandler(App)({ command: 'execute', method: `creates.run_task.operation.${method}`, bundle });
+    zapierRuntime(App).run(`creates.run_task.operation.${method}`, bundle);
 
   it('declares them as output fields from the step’s own input, so later steps can map them before any run', async () => {
     const { results } = await runMethod('outputFields', { inputData: { ...input, result_fields: resultFields } });

@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
+import { zapierRuntime } from '../../dev/zap/runtime';
 import { EVENT_STATUS, type InstantEvent, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import type { AuthFlavour } from '../../lib/auth-flavour';
 import { pythonJsonDumps, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
@@ -25,7 +25,7 @@ const INSTANT_TRIGGERS = Object.keys(EVENT_STATUS) as InstantEvent[];
 /** Task IDs of this prefix are gone from CodeTether (404); any other is there. */
 const GONE = 'tsk_gone_';
 
-const handlers = Object.fromEntries(FLAVOURS.map((flavour) => [flavour, createAppHandler(appFor(flavour))]));
+const runtimes = Object.fromEntries(FLAVOURS.map((flavour) => [flavour, zapierRuntime(appFor(flavour))]));
 const credentials = { api_key: apiKeyAuth, oauth2: oauthAuth };
 
 let consoleLines: string[] = [];
@@ -58,9 +58,10 @@ afterAll(() => {
 const runStep = async (flavour: AuthFlavour, method: string, bundle: object) => {
   consoleLines = [];
   const logs: string[] = [];
-  const customLogger = (message: string, data: unknown) => logs.push(message, JSON.stringify(data));
   try {
-    const { results } = await handlers[flavour]!({ command: 'execute', method, bundle, customLogger });
+    const { results } = await runtimes[flavour]!.run(method, bundle, {
+      log: (message, data) => logs.push(message, JSON.stringify(data)),
+    });
     return { results, failure: undefined, logs: [...logs, ...consoleLines].join('\n') };
   } catch (error) {
     return {

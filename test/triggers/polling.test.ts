@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
+import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { API, apiKeyAuth, taskFixture, useNock } from '../support/app';
@@ -13,11 +13,7 @@ const finished = (taskId: string, status: string, completedAt: string) =>
 /** One poll, as Zapier runs it (with the platform's checks, such as unique ids). */
 const poll = async (trigger: 'task_finished' | 'new_task', meta: object = {}) => {
   const method = `triggers.${trigger}.operation.perform`;
-  const { results } = await createAppHandler(App)({
-    command: 'execute',
-    method,
-    bundle: { authData: apiKeyAuth, meta },
-  });
+  const { results } = await zapierRuntime(App).run(method, { authData: apiKeyAuth, meta });
   return results as TaskOutput[];
 };
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { createAppHandler } from 'zapier-platform-core';
+import { zapierRuntime } from '../../../dev/zap/runtime';
 import App from '../../../index';
 import { EVENT_STATUS, type InstantEvent, Task } from '../../../lib/api/contract';
 import { toTaskOutput } from '../../../lib/steps/task-output';
@@ -30,12 +30,13 @@ afterEach(() => jest.restoreAllMocks());
 /** Runs one operation as Zapier does; returns its results, or its failure, and every log line. */
 const run = async (trigger: string, operation: string, bundle: object) => {
   const logs: string[] = [];
-  const customLogger = (message: string, data: unknown) => logs.push(message, JSON.stringify(data));
   const method = `triggers.${trigger}.operation.${operation}`;
   let results: unknown;
   let failure = '';
   try {
-    ({ results } = await createAppHandler(App)({ command: 'execute', method, bundle, customLogger }));
+    ({ results } = await zapierRuntime(App).run(method, bundle, {
+      log: (message, data) => logs.push(message, JSON.stringify(data)),
+    }));
   } catch (error) {
     failure = (error as Error).message;
   }
