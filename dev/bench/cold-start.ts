@@ -7,6 +7,10 @@
  * answered as one line of JSON, then exits at once, so that the process's
  * wall time ends with the step.
  *
+ * It does not use the Zap harness (dev/zap/runtime.ts): it must load the
+ * zapier-platform-core unzipped beside the app, as the wrapper does, and
+ * bring nothing else into the process it times.
+ *
  * Usage: node cold-start.js load|step APP_FILE [BASE_URL API_KEY INPUT_JSON]
  */
 import { createRequire } from 'node:module';
