@@ -1,5 +1,6 @@
 /**
- * A local stand-in for Zapier's hook and callback URLs: it receives what
+ * The one hook receiver: a local stand-in for Zapier's hook and callback
+ * URLs (npm start, the e2e and emulator tests, the bench). It keeps what
  * CodeTether delivers and turns each request into the bundle Zapier gives a
  * trigger's `perform` or an action's `performResume` (headers prefixed
  * `Http-`, the raw body as `content`, the parsed body as `cleanedRequest`).
@@ -16,14 +17,19 @@ export interface CaughtRequest {
   querystring: string;
   headers: IncomingMessage['headers'];
   raw: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read deliveries field by field
+  body: any;
+  /** When it arrived (Date.now()). */
+  at: number;
   /** What the catcher answered. */
   answeredStatus: number;
 }
 
 /** What the catcher answers a request; Zapier's hooks answer 200, or 410 once turned off. */
-export interface CatcherAnswer {
+interface CatcherAnswer {
   status: number;
-  body: unknown;
+  body?: unknown;
 }
 
 interface Waiter {
@@ -43,13 +49,13 @@ const parseBody = (raw: string): unknown => {
   try {
     return JSON.parse(raw);
   } catch {
-    return {};
+    return undefined;
   }
 };
 
 /** The part of a step's bundle that Zapier fills from a request that reached a hook or callback URL. */
 export const deliveryBundle = (caught: CaughtRequest): Pick<StepBundle, 'cleanedRequest' | 'rawRequest'> => ({
-  cleanedRequest: parseBody(caught.raw),
+  cleanedRequest: caught.body ?? {},
   rawRequest: {
     method: caught.method,
     querystring: caught.querystring,
@@ -78,9 +84,13 @@ export interface HookCatcher {
   close(): Promise<void>;
 }
 
-/** `answer` stands in for another kind of server, such as the bench's loopback CodeTether. */
+/**
+ * `answer` picks what each request gets (the `index`-th, from 0), for a hook
+ * that fails on purpose or a stand-in for another server, such as the
+ * bench's loopback CodeTether.
+ */
 export const startHookCatcher = async (
-  answer?: (request: Omit<CaughtRequest, 'answeredStatus'>) => CatcherAnswer,
+  answer?: (request: Omit<CaughtRequest, 'answeredStatus'>, index: number) => CatcherAnswer,
 ): Promise<HookCatcher> => {
   const caught: CaughtRequest[] = [];
   const waiters = new Set<Waiter>();
@@ -91,18 +101,19 @@ export const startHookCatcher = async (
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const [path = '/', querystring = ''] = (request.url ?? '/').split('?');
+      const raw = Buffer.concat(chunks).toString('utf8');
       const received = {
         path,
         method: request.method ?? 'POST',
         querystring,
         headers: request.headers,
-        raw: Buffer.concat(chunks).toString('utf8'),
+        raw,
+        body: parseBody(raw),
+        at: Date.now(),
       };
-      const { status, body } =
-        answer?.(received) ??
-        (turnedOff.has(path)
-          ? { status: 410, body: { status: 'gone' } }
-          : { status: 200, body: { status: 'success' } });
+      const { status, body = { status: status === 410 ? 'gone' : 'success' } } = answer?.(received, caught.length) ?? {
+        status: turnedOff.has(path) ? 410 : 200,
+      };
       const entry: CaughtRequest = { ...received, answeredStatus: status };
       caught.push(entry);
       response.writeHead(status, { 'Content-Type': 'application/json' });

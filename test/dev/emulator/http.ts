@@ -1,10 +1,7 @@
 /**
- * Test helpers: an emulator per test file on a free loopback port, plain
- * HTTP calls to it, and a receiver that records what webhooks deliver.
+ * Test helpers: an emulator per test file on a free loopback port and plain
+ * HTTP calls to it. Webhooks are received by the Zap harness's hook catcher.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_USER, type EmulatorOverrides } from '../../../dev/emulator/config';
 import { type RunningEmulator, startEmulator } from '../../../dev/emulator/server';
 
@@ -80,43 +77,4 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`Nothing happened within ${timeoutMs} ms.`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-};
-
-export interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  raw: string;
-  // biome-ignore lint/suspicious/noExplicitAny: checked field by field in each test
-  body: any;
-  at: number;
-}
-
-/**
- * A webhook receiver on a free loopback port. `answer` picks the status for
- * each request (200 unless told otherwise).
- */
-export const startReceiver = async (answer: (request: Received, index: number) => number = () => 200) => {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const entry = { path: request.url ?? '/', headers: request.headers, raw, body: JSON.parse(raw), at: Date.now() };
-      received.push(entry);
-      response.writeHead(answer(entry, received.length - 1)).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 };

@@ -1,6 +1,7 @@
+import { type CaughtRequest, type HookCatcher, startHookCatcher } from '../../../dev/zap/hook-catcher';
 import { Delivery, WebhookList, WebhookSubscription } from '../../../lib/api/contract';
 import { pythonJsonDumps, signatureOf, signedMessage, verifyDelivery } from '../../../lib/webhooks/signature';
-import { eventually, type Received, startReceiver, task, useEmulator } from './http';
+import { eventually, task, useEmulator } from './http';
 
 const { call, emulator } = useEmulator({
   tasks: { startDelayMs: 20, runDelayMs: 40 },
@@ -8,10 +9,10 @@ const { call, emulator } = useEmulator({
   rateLimit: { limit: 100_000 },
 });
 
-type Receiver = Awaited<ReturnType<typeof startReceiver>>;
-const receivers: Receiver[] = [];
-const receiver = async (answer?: (request: Received, index: number) => number) => {
-  const started = await startReceiver(answer);
+const receivers: HookCatcher[] = [];
+/** A webhook receiver; `status` picks the answer to each request, 200 unless told otherwise. */
+const receiver = async (status?: (index: number) => number) => {
+  const started = await startHookCatcher(status && ((_request, index) => ({ status: status(index) })));
   receivers.push(started);
   return started;
 };
@@ -31,7 +32,7 @@ const subscribe = async (url: string, events: string[], secret?: string) => {
 };
 const createTask = async (overrides: Record<string, unknown> = {}) =>
   (await call('POST', '/v1/automation/tasks', { body: task(overrides) })).body.task_id as string;
-const eventsOf = (received: Received[], taskId: string) =>
+const eventsOf = (received: readonly CaughtRequest[], taskId: string) =>
   received.filter((entry) => entry.body.task_id === taskId).map((entry) => entry.body.event);
 
 describe('webhook subscriptions', () => {
@@ -93,7 +94,7 @@ describe('subscription deliveries', () => {
     const subscription = await subscribe(`${hook.url}/all`, ['task_created', 'task_started', 'task_completed']);
     const taskId = await createTask();
     const received = await eventually(async () => {
-      const mine = hook.received.filter((entry) => entry.body.task_id === taskId);
+      const mine = hook.caught.filter((entry) => entry.body.task_id === taskId);
       return mine.length === 3 ? mine : undefined;
     });
     expect(received.map((entry) => entry.body.event)).toEqual(['task_created', 'task_started', 'task_completed']);
@@ -117,21 +118,21 @@ describe('subscription deliveries', () => {
     await subscribe(`${hook.url}/failed-only`, ['task_failed']);
     const completes = await createTask();
     const fails = await createTask({ description: 'Break this one [fail] please.' });
-    await eventually(async () => (eventsOf(hook.received, fails).length ? true : undefined));
+    await eventually(async () => (eventsOf(hook.caught, fails).length ? true : undefined));
     await emulator().deliveriesSettled();
-    expect(eventsOf(hook.received, fails)).toEqual(['task_failed']);
-    expect(eventsOf(hook.received, completes)).toEqual([]);
+    expect(eventsOf(hook.caught, fails)).toEqual(['task_failed']);
+    expect(eventsOf(hook.caught, completes)).toEqual([]);
   });
 
   it('retry with exponential backoff while the receiver fails, keeping the event ID', async () => {
-    const hook = await receiver((_request, index) => (index < 2 ? 503 : 200));
+    const hook = await receiver((index) => (index < 2 ? 503 : 200));
     const { secret } = await subscribe(`${hook.url}/flaky`, ['task_created']);
     const taskId = await createTask();
-    await eventually(async () => (hook.received.length === 3 ? true : undefined));
-    const [first, second, third] = hook.received;
-    expect(new Set(hook.received.map((entry) => entry.body.event_id)).size).toBe(1);
+    await eventually(async () => (hook.caught.length === 3 ? true : undefined));
+    const [first, second, third] = hook.caught;
+    expect(new Set(hook.caught.map((entry) => entry.body.event_id)).size).toBe(1);
     // Each attempt is signed with its own timestamp.
-    for (const entry of hook.received) {
+    for (const entry of hook.caught) {
       const timestamp = entry.headers['x-codetether-timestamp'] as string;
       expect(entry.headers['x-codetether-signature']).toBe(signatureOf(secret, signedMessage(entry.raw, timestamp)));
     }
@@ -147,7 +148,7 @@ describe('subscription deliveries', () => {
     await subscribe(`${hook.url}/down`, ['task_created']);
     await createTask();
     await emulator().deliveriesSettled();
-    expect(hook.received).toHaveLength(5);
+    expect(hook.caught).toHaveLength(5);
     const attempts = emulator().deliveries.filter((attempt) => attempt.url === `${hook.url}/down`);
     expect(attempts.map(({ attempt, status }) => [attempt, status])).toEqual([
       [1, 500],
@@ -163,13 +164,13 @@ describe('subscription deliveries', () => {
     // task_created only: a task_started sent before the 410 came back would be delivered too, on a slow machine.
     const subscription = await subscribe(`${hook.url}/zap-off`, ['task_created']);
     await createTask();
-    await eventually(async () => (hook.received.length ? true : undefined));
+    await eventually(async () => (hook.caught.length ? true : undefined));
     await emulator().deliveriesSettled();
     const list = WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
     expect(list.webhooks.map((hook) => hook.id)).not.toContain(subscription.id);
     await createTask();
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(hook.received).toHaveLength(1);
+    expect(hook.caught).toHaveLength(1);
   });
 });
 
@@ -177,10 +178,10 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
   it('send completed tasks once, without the task, signed over Python’s json.dumps but sent compact', async () => {
     const hook = await receiver();
     const taskId = await createTask({ webhook_url: `${hook.url}/callback`, title: 'Café ☕ report' });
-    await eventually(async () => (hook.received.length ? true : undefined));
+    await eventually(async () => (hook.caught.length ? true : undefined));
     await emulator().deliveriesSettled();
-    expect(hook.received).toHaveLength(1);
-    const [delivery] = hook.received;
+    expect(hook.caught).toHaveLength(1);
+    const [delivery] = hook.caught;
     expect(Object.keys(delivery!.body)).toEqual([
       'event',
       'run_id',
@@ -211,19 +212,19 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
   it('send failed tasks, with the error', async () => {
     const hook = await receiver();
     await createTask({ webhook_url: `${hook.url}/callback`, description: 'This will [fail] for sure.' });
-    await eventually(async () => (hook.received.length ? true : undefined));
-    expect(hook.received[0]!.body).toMatchObject({ event: 'task_failed', status: 'failed', result: null });
-    expect(hook.received[0]!.body.error).toMatch(/\[fail\]/);
+    await eventually(async () => (hook.caught.length ? true : undefined));
+    expect(hook.caught[0]!.body).toMatchObject({ event: 'task_failed', status: 'failed', result: null });
+    expect(hook.caught[0]!.body.error).toMatch(/\[fail\]/);
   });
 
   it('are sent once, never retried, even when the receiver fails', async () => {
     const hook = await receiver(() => 503);
     const url = `${hook.url}/down`;
     await createTask({ webhook_url: url });
-    await eventually(async () => (hook.received.length ? true : undefined));
+    await eventually(async () => (hook.caught.length ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 150));
     await emulator().deliveriesSettled();
-    expect(hook.received).toHaveLength(1);
+    expect(hook.caught).toHaveLength(1);
     const attempts = emulator().deliveries.filter((attempt) => attempt.url === url);
     expect(attempts.map(({ kind, attempt, status }) => [kind, attempt, status])).toEqual([['task_webhook', 1, 503]]);
   });
@@ -234,7 +235,7 @@ describe('per-task webhook_url deliveries, as production sends them', () => {
     expect((await call('DELETE', `/v1/automation/tasks/${taskId}`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 150));
     await emulator().deliveriesSettled();
-    expect(hook.received).toHaveLength(0);
+    expect(hook.caught).toHaveLength(0);
   });
 });
 
@@ -248,7 +249,7 @@ describe('an emulator that signs subscription deliveries the Python way', () => 
     });
     const { secret } = WebhookSubscription.parse(answer.body);
     await python.call('POST', '/v1/automation/tasks', { body: task({ title: 'Café ☕ report' }) });
-    const [delivery] = await eventually(async () => (hook.received.length ? hook.received : undefined));
+    const [delivery] = await eventually(async () => (hook.caught.length ? hook.caught : undefined));
     const timestamp = delivery!.headers['x-codetether-timestamp'] as string;
     expect(delivery!.raw).toBe(JSON.stringify(delivery!.body));
     expect(delivery!.headers['x-codetether-signature']).toBe(
@@ -263,8 +264,8 @@ describe('an emulator without a signing secret', () => {
   it('sends per-task deliveries unsigned, as production does then', async () => {
     const hook = await receiver();
     await unsigned.call('POST', '/v1/automation/tasks', { body: task({ webhook_url: `${hook.url}/plain` }) });
-    await eventually(async () => (hook.received.length ? true : undefined));
-    expect(hook.received[0]!.headers).not.toHaveProperty('x-codetether-signature');
-    expect(hook.received[0]!.headers).not.toHaveProperty('x-codetether-timestamp');
+    await eventually(async () => (hook.caught.length ? true : undefined));
+    expect(hook.caught[0]!.headers).not.toHaveProperty('x-codetether-signature');
+    expect(hook.caught[0]!.headers).not.toHaveProperty('x-codetether-timestamp');
   });
 });
