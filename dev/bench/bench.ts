@@ -23,6 +23,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createdTask, taskInput } from '../fixtures';
 import { startHookCatcher } from '../zap/hook-catcher';
 import { measureSteps, type Row } from './steps';
 
@@ -35,7 +36,6 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 31);
 const COLD_START_GOAL = 5;
 const ZIP_GOAL_BYTES = 900_000;
 const API_KEY = 'ct_bench_3c5e7a9b1d2f4e6a';
-const TASK_INPUT = { title: 'Bench task', description: 'Summarise the benchmark in one sentence.' };
 
 const started = performance.now();
 const progress = (message: string) =>
@@ -154,27 +154,16 @@ const measure = async (workDir: string) => {
   copyFileSync(join(project, 'dev', 'bench', 'floor-app.js'), floorFile);
 
   // CodeTether on loopback: answers every Create Task as production does, and keeps the requests.
-  const server = await startHookCatcher(() => ({
-    status: 201,
-    body: {
-      task_id: 'tsk_bench_7Hq2mX9v',
-      run_id: 'run_bench_3Fz8kQ1w',
-      status: 'queued',
-      title: TASK_INPUT.title,
-      description: TASK_INPUT.description,
-      created_at: new Date().toISOString(),
-      model: 'default',
-    },
-  }));
+  const server = await startHookCatcher(() => ({ status: 201, body: createdTask({ model: 'default' }) }));
   const expectTask = (answer: unknown) => {
     const task = answer as { task_id?: string; status?: string } | null;
-    if (task?.task_id !== 'tsk_bench_7Hq2mX9v' || task.status !== 'queued')
+    if (task?.task_id !== createdTask().task_id || task.status !== 'queued')
       throw new Error(`Create Task answered ${JSON.stringify(answer)} instead of the queued task.`);
   };
   try {
     // The app's request, once; the floor sends the same body, and every later pair is checked against it.
     const step = (file: string, input: unknown) => ['step', file, server.url, API_KEY, JSON.stringify(input)];
-    expectTask((await coldStart(step(appFile, TASK_INPUT))).answer);
+    expectTask((await coldStart(step(appFile, taskInput()))).answer);
     const [appRequest] = server.caught;
     if (!appRequest) throw new Error('The app’s Create Task sent no request.');
     const appBody = JSON.parse(appRequest.raw);
@@ -184,7 +173,7 @@ const measure = async (workDir: string) => {
       throw new Error(`The floor sent ${floorRequest?.raw}, not the app's request ${appRequest.raw}.`);
 
     progress(`cold start (load and one Create Task): ${PAIRS} interleaved pairs of fresh processes`);
-    const steps = await coldStarts('cold start', step(floorFile, appBody), step(appFile, TASK_INPUT), expectTask);
+    const steps = await coldStarts('cold start', step(floorFile, appBody), step(appFile, taskInput()), expectTask);
     const sent = server.caught.length;
     if (sent !== 2 + 2 * PAIRS) throw new Error(`The cold starts sent ${sent} requests, not ${2 + 2 * PAIRS}.`);
     record({

@@ -5,6 +5,7 @@
  */
 import { pythonJsonDumps, signatureOf, signedMessage, verifyDelivery } from '../../lib/webhooks/signature';
 import { startEmulator } from '../emulator/server';
+import { taskInput } from '../fixtures';
 import { startHookCatcher } from '../zap/hook-catcher';
 import { type StepBundle, zapierRuntime } from '../zap/runtime';
 
@@ -57,24 +58,23 @@ export const measureSteps = async (appFile: string): Promise<Row[]> => {
     });
 
   try {
-    const taskInput = { title: 'Bench task', description: 'Summarise the benchmark in one sentence.' };
     count('connection test (API key; production needs its /v1/users/me fallback)', await run('authentication.test'));
     count('Model dropdown', await run('triggers.list_models.operation.perform'));
     count('Task dropdown, one page', await run('triggers.list_recent_tasks.operation.perform'));
-    const created = await run('creates.create_task.operation.perform', { inputData: taskInput });
+    const created = await run('creates.create_task.operation.perform', { inputData: taskInput() });
     count('Create Task', created, 1);
     const taskId = String(created.results.id);
     count('Find Task by ID', await run('searches.find_task.operation.perform', { inputData: { task_id: taskId } }), 1);
     count(
       'Find Task by title (match on the first page)',
-      await run('searches.find_task.operation.perform', { inputData: { title: 'bench' } }),
+      await run('searches.find_task.operation.perform', { inputData: { title: 'sales call' } }),
     );
     count(
       'Run Task and Wait (perform; the resume makes none)',
-      await run('creates.run_task.operation.perform', { inputData: taskInput }, catcher.callbackUrl('bench')),
+      await run('creates.run_task.operation.perform', { inputData: taskInput() }, catcher.callbackUrl('bench')),
       1,
     );
-    const toCancel = await run('creates.create_task.operation.perform', { inputData: taskInput });
+    const toCancel = await run('creates.create_task.operation.perform', { inputData: taskInput() });
     count(
       'Cancel Task',
       await run('creates.cancel_task.operation.perform', { inputData: { task_id: toCancel.results.id } }),

@@ -12,6 +12,7 @@ import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/
 import type { TaskEventOutput } from '../../lib/webhooks/task-events';
 import { pkceChallenge } from '../emulator/oauth';
 import type { RunningEmulator } from '../emulator/server';
+import { emailTaskInput } from '../fixtures';
 import { type CaughtRequest, deliveryBundle, type HookCatcher } from './hook-catcher';
 import { type AuthData, failureOf, type ZapierRuntime } from './runtime';
 
@@ -251,11 +252,11 @@ export const taskReaching = async (
     task_failed: failMarker,
     task_needs_input: needsInputMarker,
   };
-  const { description } = taskInput();
+  const { description } = emailTaskInput();
   const { task } = await createTask(
     zap,
     authData,
-    taskInput({ description: [description, markers[event]].filter(Boolean).join(' ') }),
+    emailTaskInput({ description: [description, markers[event]].filter(Boolean).join(' ') }),
   );
   if (event === 'task_cancelled') await cancelTask(zap, authData, task.id);
   const status = EVENT_STATUS[event];
@@ -281,25 +282,10 @@ export const unsubscribe = async (
 
 // ---------------------------------------------------------------- actions and searches
 
-/** What a Zap that triages customer email asks the agent for, as Result Fields. */
-export const RESULT_FIELDS = [
-  'sentiment: positive, neutral or negative',
-  'priority: low, normal or high',
-  'reply_draft',
-];
-
-export const taskInput = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Summarise customer email from Dana Whitfield',
-  description: 'Summarise this customer email in three bullet points and suggest a reply: “Hi team, invoice #4821…”',
-  agent_type: 'general',
-  model: 'claude-sonnet',
-  ...overrides,
-});
-
 export const createTask = async (
   zap: Zap,
   authData: AuthData,
-  inputData: Record<string, unknown> = taskInput(),
+  inputData: Record<string, unknown> = emailTaskInput(),
 ): Promise<Done & { task: TaskOutput & { idempotent_replay: boolean } }> => {
   const task = (
     await zap.apiKeyApp.run<TaskOutput & { idempotent_replay: boolean }>('creates.create_task.operation.perform', {
@@ -378,7 +364,7 @@ const resumeRunTask = async (
 export const runTaskAndWait = async (
   zap: Zap,
   authData: AuthData,
-  inputData: Record<string, unknown> = taskInput({ title: 'Draft the weekly status update' }),
+  inputData: Record<string, unknown> = emailTaskInput({ title: 'Draft the weekly status update' }),
   app: ZapierRuntime = zap.apiKeyApp,
 ): Promise<Done & { queued: TaskOutput; result: TaskOutput; mapped: Record<string, unknown> }> => {
   const declared = (
@@ -426,7 +412,7 @@ export const refuseForgedCallbacks = async (
   app: ZapierRuntime = zap.oauthApp,
 ): Promise<Done & { refusals: string[]; result: TaskOutput }> => {
   expectThat(authData.webhook_secret, 'a connection that keeps a Webhook Signing Secret');
-  const inputData = taskInput({ title: 'Approve the refund for order #4821' });
+  const inputData = emailTaskInput({ title: 'Approve the refund for order #4821' });
   const { callbackUrl, queued } = await startRunTask(app, zap, authData, inputData);
   const genuine = await zap.catcher.waitFor(callbackUrl);
   const changed = JSON.stringify({ ...JSON.parse(genuine.raw), result: 'Refund approved: send it to account 0000' });
@@ -459,7 +445,7 @@ export const cancelWhileWaiting = async (
   zap: Zap,
   authData: AuthData,
 ): Promise<Done & { taskId: string; callbackUrl: string }> => {
-  const { callbackUrl, queued } = await startRunTask(zap.apiKeyApp, zap, authData, taskInput());
+  const { callbackUrl, queued } = await startRunTask(zap.apiKeyApp, zap, authData, emailTaskInput());
   await cancelTask(zap, authData, queued.task_id);
   await zap.emulator.deliveriesSettled();
   const heard = zap.catcher.caught.filter((request) => callbackUrl.endsWith(request.path));

@@ -7,6 +7,7 @@
  * should within the time budget; stops everything it started either way.
  */
 import { randomBytes } from 'node:crypto';
+import { emailTaskInput, RESULT_FIELDS } from '../fixtures';
 import type { Subscription } from './flows';
 import * as flows from './flows';
 import { runZapSteps } from './script';
@@ -34,7 +35,7 @@ const main = async (): Promise<boolean> => {
       flows.createTask(
         running,
         authData,
-        flows.taskInput({ idempotency_key: randomBytes(8).toString('hex'), result_fields: flows.RESULT_FIELDS }),
+        emailTaskInput({ idempotency_key: randomBytes(8).toString('hex'), result_fields: RESULT_FIELDS }),
       ),
     );
     await step('Receive the signed Task Completed delivery', () =>
@@ -44,7 +45,7 @@ const main = async (): Promise<boolean> => {
       flows.createTask(
         running,
         authData,
-        flows.taskInput({ title: 'Reconcile the November invoices', description: 'Match every invoice [fail]' }),
+        emailTaskInput({ title: 'Reconcile the November invoices', description: 'Match every invoice [fail]' }),
       ),
     );
     await step('Receive the signed Task Failed delivery', () =>
@@ -56,14 +57,14 @@ const main = async (): Promise<boolean> => {
       flows.runTaskAndWait(
         running,
         authData,
-        flows.taskInput({ title: 'Triage the email from Dana Whitfield', result_fields: flows.RESULT_FIELDS }),
+        emailTaskInput({ title: 'Triage the email from Dana Whitfield', result_fields: RESULT_FIELDS }),
       ),
     );
     await step('Map its Result Data into a later Create Task', () =>
       flows.createTask(
         running,
         authData,
-        flows.taskInput({
+        emailTaskInput({
           title: `Reply to Dana Whitfield (${mapped.result_data__priority} priority, ${mapped.result_data__sentiment})`,
           description: `Send this reply to Dana Whitfield: ${mapped.result_data__reply_draft}`,
         }),

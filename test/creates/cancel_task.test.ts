@@ -1,6 +1,7 @@
 import nock from 'nock';
 import cancelTask, { CancelTaskOutput } from '../../creates/cancel_task';
-import { API, apiKeyAuth, appTester, failureOf, SECRETS, taskFixture, useNock } from '../support/app';
+import { taskFixture } from '../../dev/fixtures';
+import { API, apiKeyAuth, appTester, failureOf, SECRETS, useNock } from '../support/app';
 
 useNock();
 

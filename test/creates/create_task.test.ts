@@ -1,5 +1,6 @@
 import nock from 'nock';
 import createTask from '../../creates/create_task';
+import { createdTask, taskInput } from '../../dev/fixtures';
 import { CreatedTaskOutput, createdTaskSample } from '../../lib/steps/create-task';
 import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from '../support/app';
 
@@ -8,25 +9,11 @@ useNock();
 const perform = (inputData: Record<string, unknown>, authData: Record<string, string> = apiKeyAuth) =>
   appTester(createTask.operation.perform as never, { authData, inputData }) as Promise<CreatedTaskOutput>;
 
-const input = {
-  title: 'Summarise the Q3 sales call',
-  description: 'Summarise the attached transcript in five bullet points.',
-};
-
-const created = (overrides: Record<string, unknown> = {}) => ({
-  task_id: 'tsk_01J9Z6M4Q8',
-  run_id: 'run_01J9Z6M4R2',
-  status: 'queued',
-  title: input.title,
-  description: input.description,
-  created_at: '2026-11-30T14:02:11Z',
-  model: 'default',
-  ...overrides,
-});
+const input = taskInput();
 
 /** Registers a POST /tasks that must NOT be called, and proves it was not. */
 const expectNoRequest = async (inputData: Record<string, unknown>) => {
-  const scope = nock(API).post('/tasks').reply(201, created());
+  const scope = nock(API).post('/tasks').reply(201, createdTask());
   const failure = await failureOf(perform(inputData));
   expect(scope.isDone()).toBe(false);
   nock.cleanAll();
@@ -41,7 +28,7 @@ describe('Create Task', () => {
         body = sent;
         return true;
       })
-      .reply(201, created());
+      .reply(201, createdTask({ model: 'default' }));
     const task = await perform({ ...input, title: `  ${input.title}  `, model: '', notify_email: '', webhook_url: '' });
     expect(scope.isDone()).toBe(true);
     expect(body).toEqual({ ...input, agent_type: 'general', model: 'default', codebase_id: 'global', priority: 0 });
@@ -83,7 +70,7 @@ describe('Create Task', () => {
         body = sent;
         return true;
       })
-      .reply(201, created({ model: 'claude-sonnet' }));
+      .reply(201, createdTask());
     const task = await perform(filled);
     const { idempotency_key: _, ...expectedBody } = filled;
     expect(body).toEqual({ ...expectedBody, priority: 42 });
@@ -93,7 +80,7 @@ describe('Create Task', () => {
   it('says so when the key replays an earlier task (200 and "_idempotent_replay": "true")', async () => {
     nock(API, { reqheaders: { 'idempotency-key': 'evt_42' } })
       .post('/tasks')
-      .reply(200, created({ status: 'running', _idempotent_replay: 'true' }));
+      .reply(200, createdTask({ status: 'running', _idempotent_replay: 'true' }));
     const task = await perform({ ...input, idempotency_key: 'evt_42' });
     expect(task).toMatchObject({ id: 'tsk_01J9Z6M4Q8', status: 'running', idempotent_replay: true });
   });
@@ -105,7 +92,7 @@ describe('Create Task', () => {
       .times(2)
       .reply(function () {
         keys.push(String(this.req.headers['idempotency-key']));
-        return [201, created()];
+        return [201, createdTask()];
       });
     await perform({ ...input, idempotency_key: 'Réunion – ligne 1\nligne 2' });
     await perform({ ...input, idempotency_key: 'Réunion – ligne 1\nligne 2' });
@@ -119,7 +106,7 @@ describe('Create Task', () => {
       .post('/tasks')
       .reply(function () {
         key = String(this.req.headers['idempotency-key']);
-        return [201, created()];
+        return [201, createdTask()];
       });
     await perform({ ...input, idempotency_key: 'zap-{{bundle.meta.id}}' });
     expect(key).toMatch(/^sha256-[0-9a-f]{64}$/);
@@ -133,7 +120,7 @@ describe('Create Task', () => {
         body = sent;
         return true;
       })
-      .reply(201, created({ description: prompt }));
+      .reply(201, createdTask({ description: prompt }));
     await perform({ ...input, description: prompt });
     expect(body.description).toBe(prompt);
     expect(JSON.stringify(body)).not.toContain(SECRETS.apiKey);
@@ -211,7 +198,7 @@ describe('Create Task', () => {
           body = sent;
           return true;
         })
-        .reply(201, created({ description: `${input.description}${instruction}` }));
+        .reply(201, createdTask({ description: `${input.description}${instruction}` }));
       const task = await perform({ ...input, result_fields: resultFields });
       expect(body.description).toBe(`${input.description}${instruction}`);
       expect(body).not.toHaveProperty('result_fields');
@@ -233,7 +220,7 @@ describe('Create Task', () => {
         `Check the “Prompt” field: it must have at most 10000 characters with the Result Fields instruction the app adds to it (it has 10001 with it); shorten the prompt or ask for fewer result fields.`,
       );
 
-      nock(API).post('/tasks').reply(201, created());
+      nock(API).post('/tasks').reply(201, createdTask());
       await perform({ ...input, description: description.slice(1), result_fields: resultFields });
     });
   });

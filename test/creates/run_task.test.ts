@@ -1,49 +1,18 @@
 import nock from 'nock';
 import runTask from '../../creates/run_task';
+import { createdTask, queuedOutput, taskFixture, taskInput } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
 import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/signature';
-import { API, apiKeyAuth, appTester, failureOf, SECRETS, taskFixture, useNock } from '../support/app';
+import { API, apiKeyAuth, appTester, failureOf, SECRETS, useNock } from '../support/app';
 
 useNock();
 
 const CALLBACK_URL = 'https://auth-json-server.zapier-staging.com/echo';
 
-const input = {
-  title: 'Summarise the Q3 sales call',
-  description: 'Summarise the attached transcript in five bullet points.',
-};
-
-const createdAnswer = {
-  task_id: 'tsk_01J9Z6M4Q8',
-  run_id: 'run_01J9Z6M4R2',
-  status: 'queued',
-  title: input.title,
-  description: input.description,
-  created_at: '2026-11-30T14:02:11Z',
-  model: 'claude-sonnet',
-};
-
-/** What perform outputs, and Zapier hands to performResume as outputData. */
-const queued: TaskOutput = {
-  id: 'tsk_01J9Z6M4Q8',
-  task_id: 'tsk_01J9Z6M4Q8',
-  run_id: 'run_01J9Z6M4R2',
-  status: 'queued',
-  title: input.title,
-  description: input.description,
-  model: 'claude-sonnet',
-  created_at: '2026-11-30T14:02:11Z',
-  started_at: null,
-  completed_at: null,
-  runtime_seconds: null,
-  result_summary: null,
-  result_data: null,
-  result_data_error: null,
-  error: null,
-};
+const input = taskInput();
 
 const perform = (bundle: Record<string, unknown>) =>
   appTester(runTask.operation.perform as never, { authData: apiKeyAuth, inputData: input, ...bundle }) as Promise<
@@ -70,7 +39,7 @@ const resume = (
   appTester(runTask.operation.performResume as never, {
     authData: options.webhookSecret ? { ...apiKeyAuth, webhook_secret: options.webhookSecret } : apiKeyAuth,
     inputData: input,
-    outputData: queued,
+    outputData: queuedOutput,
     cleanedRequest: body,
     rawRequest: {
       method: 'POST',
@@ -87,7 +56,7 @@ describe('Run Task and Wait for Result: perform', () => {
         body = sent;
         return true;
       })
-      .reply(201, createdAnswer);
+      .reply(201, createdTask());
     const task = await perform({});
     expect(scope.isDone()).toBe(true);
     expect(body).toEqual({
@@ -98,7 +67,7 @@ describe('Run Task and Wait for Result: perform', () => {
       priority: 0,
       webhook_url: CALLBACK_URL,
     });
-    expect(task).toEqual(queued);
+    expect(task).toEqual(queuedOutput);
   });
 
   it('sends an Idempotency-Key derived from the callback URL: the same for a retry, another for another run', async () => {
@@ -108,7 +77,7 @@ describe('Run Task and Wait for Result: perform', () => {
       .times(3)
       .reply(function () {
         keys.push(String(this.req.headers['idempotency-key']));
-        return [201, createdAnswer];
+        return [201, createdTask()];
       });
     const run = (callbackUrl: string) =>
       zapierRuntime(App).run(
@@ -147,7 +116,7 @@ describe('Run Task and Wait for Result: perform', () => {
   });
 
   it('refuses bad input before any request, in a Zap and in the editor', async () => {
-    const scope = nock(API).post('/tasks').reply(201, createdAnswer);
+    const scope = nock(API).post('/tasks').reply(201, createdTask());
     for (const meta of [{}, { isLoadingSample: true }]) {
       const failure = await failureOf(perform({ inputData: { ...input, description: 'too short' }, meta }));
       expect(failure.message).toBe('Check the “Prompt” field: it must have at least 10 characters (it has 9).');
@@ -221,7 +190,7 @@ describe('Run Task and Wait for Result: Result Fields', () => {
     const task = (await appTester(runTask.operation.performResume as never, {
       authData: apiKeyAuth,
       inputData: input,
-      outputData: { ...queued, description: asked.description },
+      outputData: { ...queuedOutput, description: asked.description },
       cleanedRequest: delivery({ result: 'Refund asked.\n{"sentiment": "negative", "summary": "Refund"}' }),
     })) as TaskOutput;
     expect(task).toMatchObject({
@@ -235,7 +204,7 @@ describe('Run Task and Wait for Result: performResume', () => {
   it('turns an unsigned delivery into the finished task, without any request', async () => {
     const task = await resume(delivery());
     expect(task).toEqual({
-      ...queued,
+      ...queuedOutput,
       status: 'completed',
       result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
       result_data_error: 'The result holds no JSON object.',
@@ -276,7 +245,7 @@ describe('Run Task and Wait for Result: performResume', () => {
     const task = await appTester(runTask.operation.performResume as never, {
       authData: apiKeyAuth,
       inputData: input,
-      outputData: queued,
+      outputData: queuedOutput,
       cleanedRequest: delivery(),
     });
     expect(task).toMatchObject({ status: 'completed', completed_at: '2026-11-30T14:03:40Z' });
@@ -330,7 +299,7 @@ describe('Run Task and Wait for Result: performResume', () => {
         appTester(runTask.operation.performResume as never, {
           authData: { ...apiKeyAuth, webhook_secret: secret },
           inputData: input,
-          outputData: queued,
+          outputData: queuedOutput,
           cleanedRequest: body,
           rawRequest: { headers: { 'Http-X-Codetether-Signature': signatureOf(secret, pythonJsonDumps(body)) } },
         }),

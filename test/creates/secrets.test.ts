@@ -1,6 +1,7 @@
 import nock from 'nock';
+import { createdTask, taskFixture, taskInput } from '../../dev/fixtures';
 import App from '../../index';
-import { API, SECRETS, taskFixture, useNock } from '../support/app';
+import { API, SECRETS, useNock } from '../support/app';
 import { leakedSecrets, runAsZapier } from '../support/zapier';
 
 useNock();
@@ -15,8 +16,8 @@ const run = async (method: string, bundle: Record<string, unknown>) => {
 
 const expectNoSecret = (text: string) => expect(leakedSecrets(text)).toEqual([]);
 
-const input = { title: 'Summarise the Q3 sales call', description: 'Summarise the transcript in five bullet points.' };
-const created = { ...taskFixture({ status: 'queued' }), started_at: null, completed_at: null };
+const input = taskInput();
+const created = createdTask();
 
 describe('no secret in the logs, outputs or errors of the task steps', () => {
   it('Create Task, also when the server echoes the key', async () => {

@@ -1,3 +1,4 @@
+import { emailTaskInput } from '../../dev/fixtures';
 import * as flows from '../../dev/zap/flows';
 import { deliveryBundle } from '../../dev/zap/hook-catcher';
 import { type AuthData, failureFrom, failureOf } from '../../dev/zap/runtime';
@@ -25,7 +26,7 @@ describe('a server without its agent bridge', () => {
     expect(failure.message).toBe(
       'This CodeTether server cannot list its codebases right now: its agent bridge is not available. You can still type a codebase ID in the Codebase field, or leave it at `global`.',
     );
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ codebase_id: 'ws_typed_by_hand' }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ codebase_id: 'ws_typed_by_hand' }));
     expect(task.status).toBe('queued');
   });
 });
@@ -39,7 +40,7 @@ describe('error paths of a Zap', () => {
   });
 
   it('answers a replayed idempotency key with the task it already created, and creates no second one', async () => {
-    const input = flows.taskInput({ title: 'Replayed Zap run', idempotency_key: 'zap-run-7f3a' });
+    const input = emailTaskInput({ title: 'Replayed Zap run', idempotency_key: 'zap-run-7f3a' });
     const first = await flows.createTask(zap(), authData, input);
     const replay = await flows.createTask(zap(), authData, input);
     expect(first.task.idempotent_replay).toBe(false);
@@ -107,7 +108,7 @@ describe('error paths of a Zap', () => {
   });
 
   it('passes on CodeTether’s 422 for a model the server does not know, naming the field', async () => {
-    const failure = await failureOf(flows.createTask(zap(), authData, flows.taskInput({ model: 'gpt-99' })));
+    const failure = await failureOf(flows.createTask(zap(), authData, emailTaskInput({ model: 'gpt-99' })));
     expect(failure.message).toMatch(/^CodeTether did not accept the input: Model: value is not a valid enumeration/);
   });
 

@@ -5,6 +5,7 @@
  * so that a silent server costs a second, not twenty.
  */
 import { PROXY_502_FRAGMENT, PYTHON_TRACEBACK } from '../../dev/emulator/faults';
+import { emailTaskInput } from '../../dev/fixtures';
 import * as flows from '../../dev/zap/flows';
 import { type AuthData, failureOf } from '../../dev/zap/runtime';
 import type { TaskOutput } from '../../lib/steps/task-output';
@@ -33,7 +34,7 @@ describe('a server that does not answer', () => {
   it('stops Create Task in time, saying the task may exist and how to find it', async () => {
     zap().emulator.injectFault({ kind: 'stall', match: 'POST /v1/automation/tasks', times: 1 });
     const started = Date.now();
-    const failure = await failureOf(flows.createTask(zap(), authData, flows.taskInput({ title: 'Stalled' })));
+    const failure = await failureOf(flows.createTask(zap(), authData, emailTaskInput({ title: 'Stalled' })));
     expect(Date.now() - started).toBeLessThan(BUDGET_MS + 2000);
     expect(failure.message).toBe(
       'CodeTether did not answer within 1 second while creating the task. The task may have been created all the same: before running the step again, look for it with a Find Task step (Title Contains “Stalled”), or set an Idempotency Key so that a repeat cannot create it twice. Check the Base URL of your connection; if it is right, try again in a few minutes.',
@@ -43,7 +44,7 @@ describe('a server that does not answer', () => {
   it('says a rerun is safe when the create had an Idempotency Key', async () => {
     zap().emulator.injectFault({ kind: 'stall', match: 'POST /v1/automation/tasks', times: 1 });
     const failure = await failureOf(
-      flows.createTask(zap(), authData, flows.taskInput({ idempotency_key: 'zap-run-stalled' })),
+      flows.createTask(zap(), authData, emailTaskInput({ idempotency_key: 'zap-run-stalled' })),
     );
     expect(failure.message).toMatch(/running the step again is safe, because its Idempotency Key/);
   });
@@ -102,7 +103,7 @@ describe('error pages', () => {
 
 describe('production’s timestamps', () => {
   it('come out of every step with an offset: naive ones as UTC, aware ones as written', async () => {
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Timestamps' }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ title: 'Timestamps' }));
     const answer = await fetch(`${zap().emulator.url}/v1/automation/tasks/${task.id}`, {
       headers: { Authorization: `Bearer ${authData.api_key}` },
     });

@@ -1,3 +1,4 @@
+import { emailTaskInput, RESULT_FIELDS } from '../../dev/fixtures';
 import * as flows from '../../dev/zap/flows';
 import type { AuthData } from '../../dev/zap/runtime';
 import { MODELS } from '../../lib/api/contract';
@@ -17,11 +18,11 @@ describe('a Zap with instant triggers', () => {
     const { subscription: completedHook } = await flows.subscribe(zap(), authData, 'task_completed');
     const { subscription: failedHook } = await flows.subscribe(zap(), authData, 'task_failed');
 
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ result_fields: flows.RESULT_FIELDS }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ result_fields: RESULT_FIELDS }));
     const { task: failing } = await flows.createTask(
       zap(),
       authData,
-      flows.taskInput({ title: 'Reconcile invoices', description: 'Match every invoice [fail]' }),
+      emailTaskInput({ title: 'Reconcile invoices', description: 'Match every invoice [fail]' }),
     );
     const completed = await flows.receiveDelivery(zap(), authData, completedHook, task.id, 'completed');
     const failed = await flows.receiveDelivery(zap(), authData, failedHook, failing.id, 'failed');
@@ -67,7 +68,7 @@ describe('a Zap with instant triggers', () => {
 
 describe('actions, searches and dropdowns', () => {
   it('fills the Model dropdown with the server’s models, Codebase with its workspaces and Task with the newest tasks', async () => {
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Newest task for the list' }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ title: 'Newest task for the list' }));
     const { models, codebases, tasks } = await flows.fillDropdowns(zap(), authData);
     expect(models.map((model) => model.id)).toEqual([...MODELS]);
     expect(codebases).toEqual([
@@ -79,7 +80,7 @@ describe('actions, searches and dropdowns', () => {
   });
 
   it('finds a task by ID and by part of its title, in any case', async () => {
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Quarterly Churn Report' }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ title: 'Quarterly Churn Report' }));
     const { found } = await flows.findTask(zap(), authData, { task_id: task.id }, task.id);
     expect(found).toHaveLength(1);
     await flows.findTask(zap(), authData, { title: 'churn report' }, task.id);
@@ -88,7 +89,7 @@ describe('actions, searches and dropdowns', () => {
   it('finds or creates: creates the task the first time, finds the same one the second time', async () => {
     const input = {
       search: { title: 'Onboard Acme Corp' },
-      create: flows.taskInput({ title: 'Onboard Acme Corp' }),
+      create: emailTaskInput({ title: 'Onboard Acme Corp' }),
     };
     const first = await flows.findOrCreateTask(zap(), authData, input);
     const second = await flows.findOrCreateTask(zap(), authData, input);
@@ -121,14 +122,14 @@ describe('actions, searches and dropdowns', () => {
     const { result, mapped } = await flows.runTaskAndWait(
       zap(),
       authData,
-      flows.taskInput({ title: 'Triage the email from Dana', result_fields: flows.RESULT_FIELDS }),
+      emailTaskInput({ title: 'Triage the email from Dana', result_fields: RESULT_FIELDS }),
     );
     expect(result).toMatchObject({ status: 'completed', result_data_error: null });
     expect(Object.keys(result.result_data ?? {})).toEqual(['sentiment', 'priority', 'reply_draft']);
     const { task } = await flows.createTask(
       zap(),
       authData,
-      flows.taskInput({ title: `Reply (${mapped.result_data__priority} priority)` }),
+      emailTaskInput({ title: `Reply (${mapped.result_data__priority} priority)` }),
     );
     expect(task.title).toBe(`Reply (${result.result_data?.priority} priority)`);
   });
@@ -137,7 +138,7 @@ describe('actions, searches and dropdowns', () => {
     const { result } = await flows.runTaskAndWait(
       zap(),
       authData,
-      flows.taskInput({ description: 'Triage this email. [broken-json]', result_fields: flows.RESULT_FIELDS }),
+      emailTaskInput({ description: 'Triage this email. [broken-json]', result_fields: RESULT_FIELDS }),
     );
     expect(result).toMatchObject({
       status: 'completed',
@@ -151,7 +152,7 @@ describe('actions, searches and dropdowns', () => {
     const { result } = await flows.runTaskAndWait(
       zap(),
       authData,
-      flows.taskInput({ title: 'Migrate the database', description: 'Run the migration [fail] now' }),
+      emailTaskInput({ title: 'Migrate the database', description: 'Run the migration [fail] now' }),
     );
     expect(result).toMatchObject({ status: 'failed', result_summary: null, error: expect.stringContaining('[fail]') });
   });
@@ -165,7 +166,7 @@ describe('actions, searches and dropdowns', () => {
 
 describe('polling triggers', () => {
   it('New Task and Task Finished list the newest tasks, each finish once', async () => {
-    const { task } = await flows.createTask(zap(), authData, flows.taskInput({ title: 'Polled task' }));
+    const { task } = await flows.createTask(zap(), authData, emailTaskInput({ title: 'Polled task' }));
     const { results: newTasks } = await zap().apiKeyApp.run<TaskOutput[]>('triggers.new_task.operation.perform', {
       authData,
     });

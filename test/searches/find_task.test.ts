@@ -1,11 +1,12 @@
 import nock from 'nock';
+import { taskFixture } from '../../dev/fixtures';
 import App from '../../index';
 import { MAX_TASKS_PER_PAGE } from '../../lib/api/contract';
 import { askForResultFields } from '../../lib/steps/result-data';
 import { TaskOutput } from '../../lib/steps/task-output';
 import { completedTaskSample } from '../../lib/steps/task-samples';
 import findTask, { MAX_LIST_REQUESTS } from '../../searches/find_task';
-import { API, apiKeyAuth, appTester, failureOf, taskFixture, useNock } from '../support/app';
+import { API, apiKeyAuth, appTester, failureOf, useNock } from '../support/app';
 
 useNock();
 

@@ -40,23 +40,6 @@ export const dropdownChoices = <Choice>(trigger: { operation: object }, meta: Re
     meta: { isFillingDynamicDropdown: true, ...meta },
   }) as Promise<Choice[]>;
 
-/** A task as production returns it from `GET /tasks/{id}`. */
-export const taskFixture = (overrides: Record<string, unknown> = {}) => ({
-  task_id: 'tsk_01J9Z6M4Q8',
-  run_id: 'run_01J9Z6M4R2',
-  status: 'completed',
-  title: 'Summarise the Q3 sales call',
-  description: 'Summarise the attached transcript in five bullet points.',
-  created_at: '2026-11-30T14:02:11Z',
-  started_at: '2026-11-30T14:02:13Z',
-  completed_at: '2026-11-30T14:03:40Z',
-  runtime_seconds: 87,
-  result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
-  error: null,
-  model: 'claude-sonnet',
-  ...overrides,
-});
-
 /** Every test starts and ends with no pending or unexpected HTTP. */
 export const useNock = () => {
   beforeAll(() => nock.disableNetConnect());

@@ -3,18 +3,16 @@
  * stand-in CodeTether that answers each request the way the contract says:
  * what the secrets tests and the property suite run every step with.
  */
+
+import { taskFixture, taskInput } from '../../dev/fixtures';
 import { EVENT_STATUS, type InstantEvent } from '../../lib/api/contract';
 import { SIGNATURE_HEADER, signatureOf, signedMessage, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
-import { SECRETS, taskFixture } from './app';
+import { SECRETS } from './app';
 import type { Answer, SeenRequest } from './zapier';
 
 export const INSTANT_EVENTS = Object.keys(EVENT_STATUS) as InstantEvent[];
 export const TARGET_URL = 'https://hooks.zapier.com/hooks/standard/4815162/3f9c2a7e5b1d/';
 export const SUBSCRIBE_DATA = { id: 'whk_7Yt2Qm9Lc4', secret: SECRETS.subscriptionSecret };
-export const TASK_INPUT = {
-  title: 'Summarise the Q3 sales call',
-  description: 'Summarise the transcript in five bullet points.',
-};
 
 /** The connection of each authentication flavour, with every secret it can hold. */
 export const CONNECTIONS = {
@@ -71,10 +69,10 @@ export const VISIBLE_STEPS: VisibleStep[] = [
   { method: 'authentication.test', bundle: {}, inputKeys: [] },
   {
     method: 'creates.create_task.operation.perform',
-    bundle: { inputData: TASK_INPUT },
+    bundle: { inputData: taskInput() },
     inputKeys: [...TASK_KEYS, 'webhook_url', 'idempotency_key'],
   },
-  { method: 'creates.run_task.operation.perform', bundle: { inputData: TASK_INPUT }, inputKeys: TASK_KEYS },
+  { method: 'creates.run_task.operation.perform', bundle: { inputData: taskInput() }, inputKeys: TASK_KEYS },
   {
     method: 'creates.cancel_task.operation.perform',
     bundle: { inputData: { task_id: 'tsk_01J9Z6M4Q8' } },

@@ -1,9 +1,10 @@
 import nock from 'nock';
 import cancelTask from '../../creates/cancel_task';
+import { taskFixture } from '../../dev/fixtures';
 import { DEFAULT_TASKS_PER_PAGE } from '../../lib/api/contract';
 import findTask from '../../searches/find_task';
 import listRecentTasks from '../../triggers/list_recent_tasks';
-import { API, dropdownChoices, failureOf, taskFixture, useNock } from '../support/app';
+import { API, dropdownChoices, failureOf, useNock } from '../support/app';
 
 useNock();
 

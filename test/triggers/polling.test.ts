@@ -1,8 +1,9 @@
 import nock from 'nock';
+import { taskFixture } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
 import { TaskOutput } from '../../lib/steps/task-output';
-import { API, apiKeyAuth, taskFixture, useNock } from '../support/app';
+import { API, apiKeyAuth, useNock } from '../support/app';
 
 useNock();
 

@@ -62,12 +62,6 @@ export const useEmulator = (overrides: EmulatorOverrides = {}) => {
   return { emulator: running, call: callerFor(() => running().url) };
 };
 
-export const task = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Summarise the Q3 sales call',
-  description: 'Summarise the attached transcript in five bullet points.',
-  ...overrides,
-});
-
 /** Polls until `check` returns something, or fails after `timeoutMs`. */
 export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

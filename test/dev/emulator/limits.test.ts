@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEMO_USER } from '../../../dev/emulator/config';
+import { taskInput } from '../../../dev/fixtures';
 import { CreateTaskBody, MODELS } from '../../../lib/api/contract';
-import { task, useEmulator } from './http';
+import { useEmulator } from './http';
 
 describe('the rate limit', () => {
   const OTHER_KEY = 'ct_emulator_other_user_key';
@@ -40,8 +41,9 @@ describe('the task budget', () => {
 
   it('answers 402 BUDGET_EXCEEDED with an upgrade link once the month’s tasks are used', async () => {
     const statuses = [];
-    for (let i = 0; i < 2; i++) statuses.push((await call('POST', '/v1/automation/tasks', { body: task() })).status);
-    const over = await call('POST', '/v1/automation/tasks', { body: task() });
+    for (let i = 0; i < 2; i++)
+      statuses.push((await call('POST', '/v1/automation/tasks', { body: taskInput() })).status);
+    const over = await call('POST', '/v1/automation/tasks', { body: taskInput() });
     expect(statuses).toEqual([201, 201]);
     expect(over.status).toBe(402);
     expect(over.body).toEqual({

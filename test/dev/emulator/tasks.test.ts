@@ -1,6 +1,7 @@
+import { taskInput } from '../../../dev/fixtures';
 import { CancelledTask, CreatedTask, ErrorBody, MODELS, Task, TaskList, UserMe } from '../../../lib/api/contract';
 import { askForResultFields, resultDataOf } from '../../../lib/steps/result-data';
-import { type Answer, API_KEY, eventually, task, useEmulator } from './http';
+import { type Answer, API_KEY, eventually, useEmulator } from './http';
 
 const OTHER_KEY = 'ct_emulator_other_user_key';
 const { call } = useEmulator({
@@ -59,7 +60,7 @@ describe('who is calling', () => {
 
 describe('a task’s life', () => {
   it('is created queued, then runs and completes on its own with its result', async () => {
-    const created = await create(task({ model: 'claude-sonnet' }));
+    const created = await create(taskInput({ model: 'claude-sonnet' }));
     expect(created.status).toBe(201);
     expect(CreatedTask.parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
 
@@ -76,15 +77,15 @@ describe('a task’s life', () => {
   });
 
   it('gives the same result to the same task every time', async () => {
-    const first = await create(task({ title: 'Same input' }));
-    const second = await create(task({ title: 'Same input' }));
+    const first = await create(taskInput({ title: 'Same input' }));
+    const second = await create(taskInput({ title: 'Same input' }));
     const [a, b] = await Promise.all([settledTask(first.body.task_id), settledTask(second.body.task_id)]);
     expect(a.task_id).not.toBe(b.task_id);
     expect(a.result_summary).toBe(b.result_summary);
   });
 
   it('fails a task whose description carries the fail marker', async () => {
-    const created = await create(task({ description: 'Please do this and then [fail] on purpose.' }));
+    const created = await create(taskInput({ description: 'Please do this and then [fail] on purpose.' }));
     const done = await settledTask(created.body.task_id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/\[fail\]/);
@@ -99,7 +100,7 @@ describe('a task’s life', () => {
       { name: 'summary', holds: 'one sentence' },
     ];
     const answered = async (description: string) =>
-      (await settledTask((await create(task({ title: 'Classify the email', description }))).body.task_id))
+      (await settledTask((await create(taskInput({ title: 'Classify the email', description }))).body.task_id))
         .result_summary ?? '';
 
     it('with the JSON object its Result Fields ask for, plausible values in every key', async () => {
@@ -134,7 +135,7 @@ describe('a task’s life', () => {
   });
 
   it('stops in needs_input when the description carries the input marker', async () => {
-    const created = await create(task({ description: 'Ask me first [needs-input] before anything.' }));
+    const created = await create(taskInput({ description: 'Ask me first [needs-input] before anything.' }));
     const done = await settledTask(created.body.task_id);
     expect(done.status).toBe('needs_input');
     expect(done.completed_at).toBeNull();
@@ -146,7 +147,7 @@ describe('listing tasks', () => {
     // Failed tasks stay failed, so a slow machine cannot move them out of the status between create and list.
     const ids: string[] = [];
     for (const title of ['List one', 'List two', 'List three']) {
-      ids.push((await create(task({ title, description: 'Fail this one on purpose [fail].' }))).body.task_id);
+      ids.push((await create(taskInput({ title, description: 'Fail this one on purpose [fail].' }))).body.task_id);
     }
     for (const id of ids) await settledTask(id);
     const page = await call('GET', '/v1/automation/tasks?limit=2&offset=0&status=failed');
@@ -170,7 +171,7 @@ describe('listing tasks', () => {
 
 describe('another user’s tasks', () => {
   it('are not found, neither to read nor to cancel', async () => {
-    const created = await create(task());
+    const created = await create(taskInput());
     const asBob = { token: OTHER_KEY };
     expect((await call('GET', `/v1/automation/tasks/${created.body.task_id}`, asBob)).status).toBe(404);
     expect((await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`, asBob)).status).toBe(404);
@@ -181,7 +182,7 @@ describe('another user’s tasks', () => {
 
 describe('cancelling', () => {
   it('cancels a queued task, which then never runs', async () => {
-    const created = await create(task());
+    const created = await create(taskInput());
     const cancelled = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
     expect(cancelled.status).toBe(200);
     expect(CancelledTask.parse(cancelled.body)).toMatchObject({ task_id: created.body.task_id, status: 'cancelled' });
@@ -190,7 +191,7 @@ describe('cancelling', () => {
   });
 
   it('answers 409 with the conflict body for a finished task', async () => {
-    const created = await create(task());
+    const created = await create(taskInput());
     await settledTask(created.body.task_id);
     const answer = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
     expect(answer.status).toBe(409);
@@ -209,8 +210,8 @@ describe('cancelling', () => {
 describe('idempotency', () => {
   it('replays a repeated key with 200, the original body and "_idempotent_replay": "true"', async () => {
     const headers = { 'Idempotency-Key': 'replay-once' };
-    const first = await create(task({ title: 'Once' }), headers);
-    const again = await create(task({ title: 'Once' }), headers);
+    const first = await create(taskInput({ title: 'Once' }), headers);
+    const again = await create(taskInput({ title: 'Once' }), headers);
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...first.body, _idempotent_replay: 'true' });
@@ -220,7 +221,7 @@ describe('idempotency', () => {
   it('creates exactly one task for 50 simultaneous creates with one key', async () => {
     const headers = { 'Idempotency-Key': 'fifty-at-once' };
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => create(task({ title: 'Fifty at once' }), headers)),
+      Array.from({ length: 50 }, () => create(taskInput({ title: 'Fifty at once' }), headers)),
     );
     const statuses = answers.map((answer: Answer) => answer.status).sort();
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
@@ -230,8 +231,8 @@ describe('idempotency', () => {
 
   it('keeps keys apart between users', async () => {
     const headers = { 'Idempotency-Key': 'shared-key' };
-    const ada = await create(task(), headers);
-    const bob = await call('POST', '/v1/automation/tasks', { token: OTHER_KEY, body: task(), headers });
+    const ada = await create(taskInput(), headers);
+    const bob = await call('POST', '/v1/automation/tasks', { token: OTHER_KEY, body: taskInput(), headers });
     expect([ada.status, bob.status]).toEqual([201, 201]);
     expect(bob.body.task_id).not.toBe(ada.body.task_id);
   });
@@ -253,7 +254,7 @@ describe('bad requests', () => {
   });
 
   it('words wrong types the way pydantic does', async () => {
-    const answer = await create(task({ title: 42, priority: 'high' }));
+    const answer = await create(taskInput({ title: 42, priority: 'high' }));
     expect(issues(answer)).toEqual([
       { loc: ['body', 'title'], msg: 'str type expected' },
       { loc: ['body', 'priority'], msg: 'value is not a valid integer' },
@@ -269,7 +270,7 @@ describe('bad requests', () => {
     const answer = await call('POST', '/v1/automation/tasks', { rawBody: '{"title": "unterminated' });
     expect(answer.status).toBe(422);
     expect(answer.body.detail[0].type).toBe('value_error.jsondecode');
-    expect((await create(task())).status).toBe(201);
+    expect((await create(taskInput())).status).toBe(201);
   });
 
   it('answers 413 to a body over the limit', async () => {

@@ -1,7 +1,8 @@
+import { taskInput } from '../../../dev/fixtures';
 import { type CaughtRequest, type HookCatcher, startHookCatcher } from '../../../dev/zap/hook-catcher';
 import { Delivery, WebhookList, WebhookSubscription } from '../../../lib/api/contract';
 import { pythonJsonDumps, signatureOf, signedMessage, verifyDelivery } from '../../../lib/webhooks/signature';
-import { eventually, task, useEmulator } from './http';
+import { eventually, useEmulator } from './http';
 
 const { call, emulator } = useEmulator({
   tasks: { startDelayMs: 20, runDelayMs: 40 },
@@ -31,7 +32,7 @@ const subscribe = async (url: string, events: string[], secret?: string) => {
   return WebhookSubscription.parse(answer.body);
 };
 const createTask = async (overrides: Record<string, unknown> = {}) =>
-  (await call('POST', '/v1/automation/tasks', { body: task(overrides) })).body.task_id as string;
+  (await call('POST', '/v1/automation/tasks', { body: taskInput(overrides) })).body.task_id as string;
 const eventsOf = (received: readonly CaughtRequest[], taskId: string) =>
   received.filter((entry) => entry.body.task_id === taskId).map((entry) => entry.body.event);
 
@@ -101,7 +102,7 @@ describe('subscription deliveries', () => {
 
     const completed = received[2]!;
     const delivery = Delivery.parse(completed.body);
-    expect(delivery.task).toMatchObject({ task_id: taskId, status: 'completed', title: task().title });
+    expect(delivery.task).toMatchObject({ task_id: taskId, status: 'completed', title: taskInput().title });
     expect(delivery.result).toBe(delivery.task?.result_summary);
     expect(completed.headers['content-type']).toBe('application/json');
     expect(completed.headers['x-codetether-event']).toBe('task_completed');
@@ -248,7 +249,7 @@ describe('an emulator that signs subscription deliveries the Python way', () => 
       body: { url: `${hook.url}/py`, events: ['task_created'] },
     });
     const { secret } = WebhookSubscription.parse(answer.body);
-    await python.call('POST', '/v1/automation/tasks', { body: task({ title: 'Café ☕ report' }) });
+    await python.call('POST', '/v1/automation/tasks', { body: taskInput({ title: 'Café ☕ report' }) });
     const [delivery] = await eventually(async () => (hook.caught.length ? hook.caught : undefined));
     const timestamp = delivery!.headers['x-codetether-timestamp'] as string;
     expect(delivery!.raw).toBe(JSON.stringify(delivery!.body));
@@ -263,7 +264,7 @@ describe('an emulator without a signing secret', () => {
 
   it('sends per-task deliveries unsigned, as production does then', async () => {
     const hook = await receiver();
-    await unsigned.call('POST', '/v1/automation/tasks', { body: task({ webhook_url: `${hook.url}/plain` }) });
+    await unsigned.call('POST', '/v1/automation/tasks', { body: taskInput({ webhook_url: `${hook.url}/plain` }) });
     await eventually(async () => (hook.caught.length ? true : undefined));
     expect(hook.caught[0]!.headers).not.toHaveProperty('x-codetether-signature');
     expect(hook.caught[0]!.headers).not.toHaveProperty('x-codetether-timestamp');

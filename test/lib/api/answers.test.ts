@@ -1,7 +1,7 @@
 import type { ZObject } from 'zapier-platform-core';
+import { taskFixture } from '../../../dev/fixtures';
 import { parseAnswer } from '../../../lib/api/answers';
 import { CancelledTask, Task, TaskList, WebhookSubscription } from '../../../lib/api/contract';
-import { taskFixture } from '../../support/app';
 
 /** Just enough of the platform for parseAnswer: its error class keeps the message. */
 const z = { errors: { Error } } as unknown as ZObject;

@@ -3,20 +3,11 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z as zod } from 'zod';
+import { taskFixture } from '../../../dev/fixtures';
 import { callApi, requestTimeBudget } from '../../../lib/api/client';
 import { Task } from '../../../lib/api/contract';
 import { retryAfterSeconds } from '../../../lib/api/errors';
-import {
-  API,
-  apiKeyAuth,
-  appTester,
-  failureOf,
-  oauthAppTester,
-  oauthAuth,
-  SECRETS,
-  taskFixture,
-  useNock,
-} from '../../support/app';
+import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from '../../support/app';
 
 useNock();
 

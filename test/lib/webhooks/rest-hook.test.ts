@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { taskFixture } from '../../../dev/fixtures';
 import { zapierRuntime } from '../../../dev/zap/runtime';
 import App from '../../../index';
 import { EVENT_STATUS, type InstantEvent, Task } from '../../../lib/api/contract';
 import { toTaskOutput } from '../../../lib/steps/task-output';
 import { signedMessage } from '../../../lib/webhooks/signature';
 import { TaskEventOutput } from '../../../lib/webhooks/task-events';
-import { API, apiKeyAuth, SECRETS, taskFixture, useNock } from '../../support/app';
+import { API, apiKeyAuth, SECRETS, useNock } from '../../support/app';
 
 useNock();
 
