@@ -1,6 +1,6 @@
 import nock from 'nock';
 import createTask from '../../creates/create_task';
-import { createdTask, taskInput } from '../../dev/fixtures';
+import { createdTask, queuedOutput, taskInput } from '../../dev/fixtures';
 import { CreatedTaskOutput, createdTaskSample } from '../../lib/steps/create-task';
 import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from '../support/app';
 
@@ -32,24 +32,7 @@ describe('Create Task', () => {
     const task = await perform({ ...input, title: `  ${input.title}  `, model: '', notify_email: '', webhook_url: '' });
     expect(scope.isDone()).toBe(true);
     expect(body).toEqual({ ...input, agent_type: 'general', model: 'default', codebase_id: 'global', priority: 0 });
-    expect(task).toEqual({
-      id: 'tsk_01J9Z6M4Q8',
-      task_id: 'tsk_01J9Z6M4Q8',
-      run_id: 'run_01J9Z6M4R2',
-      status: 'queued',
-      title: input.title,
-      description: input.description,
-      model: 'default',
-      created_at: '2026-11-30T14:02:11Z',
-      started_at: null,
-      completed_at: null,
-      runtime_seconds: null,
-      result_summary: null,
-      result_data: null,
-      result_data_error: null,
-      error: null,
-      idempotent_replay: false,
-    });
+    expect(task).toEqual({ ...queuedOutput, model: 'default', idempotent_replay: false });
     expect(CreatedTaskOutput.parse(task)).toEqual(task);
   });
 
