@@ -22,7 +22,7 @@ const App = defineApp({
   // Every request goes through z.request, which logs on its own; patching
   // Node's http module as well would only log the same calls twice.
   flags: { skipHttpPatch: true },
-  // Every step settles in success or a platform error with a sentence, leaking nothing (see lib/step-guard.ts).
+  // Every step settles in success or a platform error with a sentence, leaking nothing (see lib/steps/step-guard.ts).
   triggers: guardSteps(triggers),
   creates: guardSteps(creates),
   searches: guardSteps(searches),
