@@ -226,6 +226,6 @@ const oauth2Authentication: Authentication = {
   connectionLabel,
 };
 
-/** The scheme of a build, every function of it guarded like the steps (see lib/step-guard.ts). */
+/** The scheme of a build, every function of it guarded like the steps (see lib/steps/step-guard.ts). */
 export const authenticationFor = (flavour: AuthFlavour) =>
   guardSteps(flavour === 'oauth2' ? oauth2Authentication : apiKeyAuthentication);
