@@ -16,11 +16,9 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 
 type StepFunction = (z: ZObject, bundle: Bundle) => unknown;
 
-const LONE_SURROGATE = /\p{Cs}/gu;
-
 /** The value with every lone surrogate replaced by U+FFFD, in place for objects and lists. */
 const wellFormed = (value: unknown): unknown => {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (typeof value === 'string') return value.toWellFormed();
   if (value !== null && typeof value === 'object') {
     const entries = value as Record<string, unknown>;
     for (const key of Object.keys(entries)) entries[key] = wellFormed(entries[key]);
@@ -88,13 +86,19 @@ const guardStep =
 
 /**
  * The definition (triggers, creates, searches or an authentication) with
- * every function in it guarded; what is not a function stays as it is.
+ * every function in it guarded. Only the objects on the way to a function
+ * are copied: fields and samples stay the very objects the steps export,
+ * which keeps a cold start from copying them once more.
  */
 export const guardSteps = <T>(definition: T): T => {
   if (typeof definition === 'function') return guardStep(definition as StepFunction) as T;
-  if (Array.isArray(definition)) return definition.map(guardSteps) as T;
-  if (definition !== null && typeof definition === 'object') {
-    return Object.fromEntries(Object.entries(definition).map(([key, value]) => [key, guardSteps(value)])) as T;
+  if (definition === null || typeof definition !== 'object') return definition;
+  let guarded: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(definition)) {
+    const guardedValue = guardSteps(value);
+    if (guardedValue === value) continue;
+    guarded ??= (Array.isArray(definition) ? [...definition] : { ...definition }) as Record<string, unknown>;
+    guarded[key] = guardedValue;
   }
-  return definition;
+  return (guarded ?? definition) as T;
 };

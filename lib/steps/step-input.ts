@@ -81,7 +81,7 @@ export const parseStepInput = <S extends zod.ZodMiniType>(
   const input = Object.fromEntries(fields.map((field) => [field.key, cleanValue(inputData[field.key], field.type)]));
   // Half of a character (a lone surrogate) cannot be sent or encoded in a URL.
   const broken = fields.find(
-    (field) => typeof input[field.key] === 'string' && /\p{Cs}/u.test(input[field.key] as string),
+    (field) => typeof input[field.key] === 'string' && !(input[field.key] as string).isWellFormed(),
   );
   if (broken) {
     throw new z.errors.Error(

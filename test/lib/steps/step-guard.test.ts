@@ -86,4 +86,16 @@ describe('every step settles with a platform error and a sentence', () => {
       none: null,
     });
   });
+
+  it('copies only the objects on the way to a function, and changes nothing it was given', () => {
+    const perform = async () => 'done';
+    const fields = [{ key: 'a' }];
+    const sample = { id: 1 };
+    const step = { key: 'k', operation: { perform, inputFields: fields, sample } };
+    const guarded = guardSteps(step);
+    expect(guarded.operation.perform).not.toBe(perform);
+    expect(guarded.operation.inputFields).toBe(fields);
+    expect(guarded.operation.sample).toBe(sample);
+    expect(step.operation.perform).toBe(perform);
+  });
 });
