@@ -25,7 +25,9 @@ export const completedTaskSample: TaskOutput = {
   completed_at: '2026-11-30T14:03:40Z',
   runtime_seconds: 87,
   result_summary: COMPLETED_RESULT,
-  ...resultDataOf(COMPLETED_RESULT),
+  // What resultDataOf reads in a result that asked for no Result Fields (a test holds them equal).
+  result_data: null,
+  result_data_error: 'The result holds no JSON object.',
   error: null,
 };
 

@@ -6,6 +6,7 @@ import {
   resultDataOutputFields,
   resultDataSample,
 } from '../../../lib/steps/result-data';
+import { completedTaskSample } from '../../../lib/steps/task-samples';
 
 const SENTIMENT = { name: 'sentiment', holds: 'positive, neutral or negative' };
 const PRIORITY = { name: 'priority' };
@@ -114,6 +115,11 @@ describe('result_data of a result', () => {
       result_data: null,
       result_data_error: 'The ```json block at the end of the result is not a valid JSON object.',
     });
+  });
+
+  it('is in the finished task sample what the app reads from its result', () => {
+    const { result_data, result_data_error } = completedTaskSample;
+    expect({ result_data, result_data_error }).toEqual(resultDataOf(completedTaskSample.result_summary));
   });
 
   it('is null, with no reason, when there is no result yet', () => {
