@@ -22,8 +22,8 @@ type Params = Record<string, string | number | undefined>;
 export interface RequestPurpose {
   /** What the request does: "creating the task". */
   what: string;
-  /** Said when no answer came, for a request that may have had its effect anyway. */
-  ifNoAnswer?: string;
+  /** Said when no answer came, for a request that may have had its effect anyway; written only then. */
+  ifNoAnswer?: () => string;
 }
 
 export interface ApiCall<S extends zod.ZodMiniType> extends RequestPurpose {
@@ -84,7 +84,7 @@ const namesNothing = (segment: string): boolean =>
   segment === '.' ||
   segment === '..' ||
   /^(%2e){1,2}$/i.test(segment) ||
-  /\p{Cs}/u.test(segment) ||
+  !segment.isWellFormed() ||
   segment.length > MAX_ID_LENGTH;
 
 const apiUrl = (z: ZObject, bundle: Bundle, path: readonly string[], prefix: readonly string[] = API_PREFIX): string =>
@@ -151,7 +151,7 @@ export const sendRequest = async (
     throw new z.errors.Error(
       [
         `${what}.`,
-        purpose.ifNoAnswer,
+        purpose.ifNoAnswer?.(),
         'Check the Base URL of your connection; if it is right, try again in a few minutes.',
       ]
         .filter(Boolean)

@@ -12,7 +12,9 @@ import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRE
 useNock();
 
 const getTask = (taskId: string) => (z: ZObject, bundle: Bundle) =>
-  callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }).then((answer) => answer.data);
+  callApi(z, bundle, { path: ['tasks', taskId], schema: Task(), what: 'reading the task' }).then(
+    (answer) => answer.data,
+  );
 
 describe('paths', () => {
   it.each([
@@ -49,7 +51,7 @@ describe('bodies', () => {
           method: 'POST',
           path: ['tasks'],
           body: { title: 'T', description },
-          schema: Task,
+          schema: Task(),
           what: 'x',
         }),
       { authData: apiKeyAuth },
@@ -239,9 +241,9 @@ describe('a connection reset', () => {
           method: 'POST',
           path: ['tasks'],
           body: {},
-          schema: Task,
+          schema: Task(),
           what: 'creating the task',
-          ifNoAnswer: 'The task may exist.',
+          ifNoAnswer: () => 'The task may exist.',
         });
       const failure = await failureOf(appTester(create, { authData: server.authData }));
       expect(failure.message).toMatch(
