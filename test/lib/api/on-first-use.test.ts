@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { onFirstUse } from '../../../lib/api/on-first-use';
 
 const PROJECT = join(__dirname, '..', '..', '..');
-/** What goes into build.zip. */
-const SHIPPED = ['index.ts', 'authentication.ts', 'triggers', 'creates', 'searches', 'lib'];
+/** What goes into build.zip: the files and folders whose coverage jest measures (`folder/**\/*.ts`). */
+const { collectCoverageFrom } = require('../../../jest.config.js') as { collectCoverageFrom: string[] };
+const SHIPPED = collectCoverageFrom.map((pattern) => pattern.replace(/\/\*\*\/\*\.ts$/, ''));
 
 const typeScriptFiles = (path: string): string[] =>
   statSync(join(PROJECT, path)).isDirectory()
