@@ -51,7 +51,7 @@ const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAcco
   const isKey = bearerTokenOf(bundle.authData)?.startsWith('ct_') && !bundle.authData.access_token;
   const me = await callApi(z, bundle, {
     path: ['me'],
-    schema: AutomationMe(),
+    schema: AutomationMe,
     what: 'checking the connection',
     expect: isKey ? [401] : [],
   });
@@ -59,7 +59,7 @@ const testConnection = async (z: ZObject, bundle: Bundle): Promise<ConnectedAcco
   const { data } = await callApi(z, bundle, {
     prefix: ['v1'],
     path: ['users', 'me'],
-    schema: UserMe(),
+    schema: UserMe,
     what: 'checking the connection',
   });
   const name = [data.first_name, data.last_name].filter(Boolean).join(' ') || null;
@@ -158,11 +158,11 @@ const requestToken = async (
   }
   if (response.status >= 300) {
     const refusal = refusalOf(response, bundle);
-    const grantRefused = OAuthErrorBody().safeParse(parseJson(response.content)).data?.error === 'invalid_grant';
+    const grantRefused = OAuthErrorBody.safeParse(parseJson(response.content)).data?.error === 'invalid_grant';
     if (purpose.refreshing && grantRefused) throw new z.errors.ExpiredAuthError(refusal.message);
     throwRefusal(z, refusal);
   }
-  return parseAnswer(z, TokenAnswer(), parseJson(response.content) ?? response.content, purpose.what);
+  return parseAnswer(z, TokenAnswer, parseJson(response.content) ?? response.content, purpose.what);
 };
 
 const getAccessToken = async (z: ZObject, bundle: Bundle) => {

@@ -2,7 +2,6 @@ import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
-import { onFirstUse } from '../lib/api/on-first-use';
 import { excerpt } from '../lib/api/text';
 import { parseStepInput } from '../lib/steps/step-input';
 import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
@@ -18,21 +17,19 @@ const inputFields = [
   },
 ];
 
-const CancelTaskInput = onFirstUse(() => zod.object({ task_id: TaskIdInput() }));
+const CancelTaskInput = zod.object({ task_id: TaskIdInput });
 
-export const CancelTaskOutput = onFirstUse(() =>
-  zod.object({
-    id: zod.string().check(zod.minLength(1)),
-    task_id: zod.string().check(zod.minLength(1)),
-    status: zod.literal('cancelled'),
-    message: zod.nullable(zod.string()),
-  }),
-);
-export type CancelTaskOutput = zod.infer<ReturnType<typeof CancelTaskOutput>>;
+export const CancelTaskOutput = zod.object({
+  id: zod.string().check(zod.minLength(1)),
+  task_id: zod.string().check(zod.minLength(1)),
+  status: zod.literal('cancelled'),
+  message: zod.nullable(zod.string()),
+});
+export type CancelTaskOutput = zod.infer<typeof CancelTaskOutput>;
 
 /** Why CodeTether refused (409): the task's status, read from the task itself, or else what CodeTether said. */
 const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: string): Promise<string> => {
-  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task(), what: 'reading the task' }).catch(
+  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }).catch(
     () => undefined,
   );
   if (!answer) return refusal;
@@ -44,11 +41,11 @@ const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refus
 };
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> => {
-  const { task_id } = parseStepInput(z, CancelTaskInput(), bundle.inputData, inputFields);
+  const { task_id } = parseStepInput(z, CancelTaskInput, bundle.inputData, inputFields);
   const answer = await callApi(z, bundle, {
     method: 'DELETE',
     path: ['tasks', task_id],
-    schema: CancelledTask(),
+    schema: CancelledTask,
     what: 'cancelling the task',
     expect: [404, 409],
   });

@@ -79,7 +79,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
     }
     body = reading.body;
   }
-  const delivery = parseAnswer(z, Delivery(), body, 'the task result delivery');
+  const delivery = parseAnswer(z, Delivery, body, 'the task result delivery');
   if (delivery.task_id !== taskId) {
     throw new z.errors.Error(
       `The result delivered to this step is for task “${delivery.task_id}”, not for task “${taskId}” that the step created, so it was refused.`,
@@ -91,7 +91,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
 
 /** The delivery's status, or the one its event implies (`task_failed` → failed). */
 const deliveredStatus = (delivery: Delivery): TaskOutput['status'] | undefined => {
-  const stated = TaskStatus().safeParse(delivery.status);
+  const stated = TaskStatus.safeParse(delivery.status);
   if (stated.success) return stated.data;
   const event = normaliseEventName(delivery.event);
   return event && Object.hasOwn(EVENT_STATUS, event) ? EVENT_STATUS[event as InstantEvent] : undefined;

@@ -2,7 +2,6 @@ import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapi
 import * as zod from 'zod/mini';
 import { callApi } from '../lib/api/client';
 import { MAX_TASKS_PER_PAGE, TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
-import { onFirstUse } from '../lib/api/on-first-use';
 import { listTasks } from '../lib/api/task-list';
 import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
@@ -35,19 +34,17 @@ const inputFields = defineInputFields([
   },
 ]);
 
-const FindTaskInput = onFirstUse(() =>
-  zod
-    .object({
-      task_id: zod.optional(TaskIdInput()),
-      status: zod.optional(TaskStatus()),
-      title: zod.optional(zod.string()),
-    })
-    .check(
-      zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
-        message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
-      }),
-    ),
-);
+const FindTaskInput = zod
+  .object({
+    task_id: zod.optional(TaskIdInput),
+    status: zod.optional(TaskStatus),
+    title: zod.optional(zod.string()),
+  })
+  .check(
+    zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
+      message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
+    }),
+  );
 type Criteria = { status?: Task['status']; title?: string };
 
 const matches = (task: Task, { status, title }: Criteria): boolean =>
@@ -60,7 +57,7 @@ const newestFirst = (tasks: Task[]): Task[] =>
 const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
   const answer = await callApi(z, bundle, {
     path: ['tasks', taskId],
-    schema: Task(),
+    schema: Task,
     what: 'finding the task',
     expect: [404],
   });
@@ -80,7 +77,7 @@ const recentMatches = async (z: ZObject, bundle: Bundle, criteria: Criteria): Pr
 };
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const { task_id, ...criteria } = parseStepInput(z, FindTaskInput(), bundle.inputData, inputFields);
+  const { task_id, ...criteria } = parseStepInput(z, FindTaskInput, bundle.inputData, inputFields);
   if (task_id) {
     const task = await taskById(z, bundle, task_id);
     return task && matches(task, criteria) ? [toTaskOutput(task)] : [];

@@ -19,7 +19,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<ModelChoice[]> => {
     const { data } = await callApi(z, bundle, {
       path: [],
       trailingSlash: true,
-      schema: ApiInfo(),
+      schema: ApiInfo,
       what: 'listing models',
     });
     if (data.models?.length) models = data.models;

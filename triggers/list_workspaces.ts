@@ -17,7 +17,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<CodebaseChoice[]> =>
   const answer = await callApi(z, bundle, {
     prefix: WORKSPACES_PREFIX,
     path: ['workspaces'],
-    schema: WorkspaceList(),
+    schema: WorkspaceList,
     what: 'listing codebases',
     expect: [404, 503],
   });

@@ -49,17 +49,17 @@ const mapSchemas = (shape: Record<string, zod.ZodMiniType>) =>
 
 const classic = <S extends zod.ZodMiniType>(schema: S) => toClassic(schema) as unknown as Classic<S>;
 
-export const ApiInfo = classic(contract.ApiInfo());
-export const AutomationMe = classic(contract.AutomationMe());
-export const CancelledTask = classic(contract.CancelledTask());
-export const CreatedTask = classic(contract.CreatedTask());
-export const CreateTaskBody = classic(contract.CreateTaskBody());
-export const CreateWebhookBody = classic(contract.CreateWebhookBody());
-export const ErrorBody = classic(contract.ErrorBody());
-export const Task = classic(contract.Task());
-export const TaskList = classic(contract.TaskList());
-export const TaskListQuery = classic(contract.TaskListQuery());
-export const UserMe = classic(contract.UserMe());
-export const WebhookList = classic(contract.WebhookList());
-export const WebhookSubscription = classic(contract.WebhookSubscription());
-export const WorkspaceList = classic(contract.WorkspaceList());
+export const ApiInfo = classic(contract.ApiInfo);
+export const AutomationMe = classic(contract.AutomationMe);
+export const CancelledTask = classic(contract.CancelledTask);
+export const CreatedTask = classic(contract.CreatedTask);
+export const CreateTaskBody = classic(contract.CreateTaskBody);
+export const CreateWebhookBody = classic(contract.CreateWebhookBody);
+export const ErrorBody = classic(contract.ErrorBody);
+export const Task = classic(contract.Task);
+export const TaskList = classic(contract.TaskList);
+export const TaskListQuery = classic(contract.TaskListQuery);
+export const UserMe = classic(contract.UserMe);
+export const WebhookList = classic(contract.WebhookList);
+export const WebhookSubscription = classic(contract.WebhookSubscription);
+export const WorkspaceList = classic(contract.WorkspaceList);

@@ -9,13 +9,13 @@ import type { CreateTaskBody, TaskStatus, WebhookEvent } from '../../lib/api/con
 import { askedResultFields, type ResultField } from '../../lib/steps/result-data';
 import type { EmulatorOptions } from './config';
 
-export type TaskRequest = z.output<ReturnType<typeof CreateTaskBody>>;
+export type TaskRequest = z.output<typeof CreateTaskBody>;
 
 /** The task object exactly as `GET /tasks/{task_id}` answers it. */
 export interface TaskRecord {
   task_id: string;
   run_id: string;
-  status: z.infer<ReturnType<typeof TaskStatus>>;
+  status: z.infer<typeof TaskStatus>;
   title: string;
   description: string;
   created_at: string;

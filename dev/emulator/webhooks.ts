@@ -72,7 +72,7 @@ export class WebhookHub {
     >,
   ) {}
 
-  subscribe(ownerId: string, body: z.output<ReturnType<typeof CreateWebhookBody>>): Subscription {
+  subscribe(ownerId: string, body: z.output<typeof CreateWebhookBody>): Subscription {
     const subscription: Subscription = {
       id: `wh_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       ownerId,

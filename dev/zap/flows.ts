@@ -477,7 +477,7 @@ export const noSubscriptionsLeft = async (zap: Zap, authData: AuthData): Promise
   const answer = await fetch(`${zap.emulator.url}/v1/automation/webhooks`, {
     headers: { Authorization: `Bearer ${authData.api_key}` },
   });
-  const { webhooks } = WebhookList().parse(await answer.json());
+  const { webhooks } = WebhookList.parse(await answer.json());
   expectThat(webhooks.length === 0, `no subscription left, not ${webhooks.map((hook) => hook.id).join(', ')}`);
   return { summary: 'GET /webhooks lists none' };
 };

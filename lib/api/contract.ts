@@ -4,12 +4,9 @@
  * samples are checked against. See docs/API.md.
  *
  * Answers use loose objects so that fields the server adds later pass through.
- * Written with zod/mini, which the build bundles and tree-shakes, and each
- * schema built on first use (`Task()`), so that a cold start builds only
- * the schemas its step parses with.
+ * Written with zod/mini, which the build bundles and tree-shakes.
  */
 import * as zod from 'zod/mini';
-import { onFirstUse } from './on-first-use';
 
 export const DEFAULT_BASE_URL = 'https://api.codetether.io';
 export const API_PREFIX = ['v1', 'automation'] as const;
@@ -55,9 +52,9 @@ export const MODELS = [
   'grok-3',
 ] as const;
 
-export const TaskStatus = onFirstUse(() => zod.enum(TASK_STATUSES));
-export const AgentType = onFirstUse(() => zod.enum(AGENT_TYPES));
-export const Model = onFirstUse(() => zod.enum(MODELS));
+export const TaskStatus = zod.enum(TASK_STATUSES);
+export const AgentType = zod.enum(AGENT_TYPES);
+export const Model = zod.enum(MODELS);
 
 const text = (min = 0, max?: number) =>
   zod.string().check(zod.minLength(min), ...(max === undefined ? [] : [zod.maxLength(max)]));
@@ -70,7 +67,7 @@ const nullableTimestamp = () => zod.nullish(timestamp());
 const firstTaskFields = () => ({
   task_id: text(1),
   run_id: zod.nullish(zod.string()),
-  status: TaskStatus(),
+  status: TaskStatus,
   title: zod.string(),
   description: zod.nullish(zod.string()),
   created_at: timestamp(),
@@ -78,41 +75,35 @@ const firstTaskFields = () => ({
   model: zod.nullish(zod.string()),
 });
 
-export const Task = onFirstUse(() =>
-  zod.looseObject({
-    ...firstTaskFields(),
-    started_at: nullableTimestamp(),
-    completed_at: nullableTimestamp(),
-    runtime_seconds: zod.nullish(zod.number()),
-    result_summary: zod.nullish(zod.string()),
-    error: zod.nullish(zod.string()),
-  }),
-);
-export type Task = zod.infer<ReturnType<typeof Task>>;
+export const Task = zod.looseObject({
+  ...firstTaskFields(),
+  started_at: nullableTimestamp(),
+  completed_at: nullableTimestamp(),
+  runtime_seconds: zod.nullish(zod.number()),
+  result_summary: zod.nullish(zod.string()),
+  error: zod.nullish(zod.string()),
+});
+export type Task = zod.infer<typeof Task>;
 
-export const CreateTaskBody = onFirstUse(() =>
-  zod.object({
-    title: text(1, 200),
-    description: text(10, MAX_PROMPT_LENGTH),
-    agent_type: zod._default(AgentType(), 'build'),
-    model: zod._default(Model(), 'default'),
-    codebase_id: zod._default(text(1), GLOBAL_CODEBASE),
-    priority: zod._default(zod.int().check(zod.minimum(0), zod.maximum(100)), 0),
-    webhook_url: zod.optional(zod.url()),
-    notify_email: zod.optional(zod.email()),
-  }),
-);
-export type CreateTaskBody = zod.input<ReturnType<typeof CreateTaskBody>>;
+export const CreateTaskBody = zod.object({
+  title: text(1, 200),
+  description: text(10, MAX_PROMPT_LENGTH),
+  agent_type: zod._default(AgentType, 'build'),
+  model: zod._default(Model, 'default'),
+  codebase_id: zod._default(text(1), GLOBAL_CODEBASE),
+  priority: zod._default(zod.int().check(zod.minimum(0), zod.maximum(100)), 0),
+  webhook_url: zod.optional(zod.url()),
+  notify_email: zod.optional(zod.email()),
+});
+export type CreateTaskBody = zod.input<typeof CreateTaskBody>;
 
 /** `POST /tasks` answers the new task's first fields only. */
-export const CreatedTask = onFirstUse(() =>
-  zod.looseObject({
-    ...firstTaskFields(),
-    // Present, as the string "true", only on an idempotent replay (HTTP 200).
-    _idempotent_replay: zod.optional(zod.string()),
-  }),
-);
-export type CreatedTask = zod.infer<ReturnType<typeof CreatedTask>>;
+export const CreatedTask = zod.looseObject({
+  ...firstTaskFields(),
+  // Present, as the string "true", only on an idempotent replay (HTTP 200).
+  _idempotent_replay: zod.optional(zod.string()),
+});
+export type CreatedTask = zod.infer<typeof CreatedTask>;
 
 /** `GET /tasks` answers this many tasks when not told, and at most MAX_TASKS_PER_PAGE. */
 export const DEFAULT_TASKS_PER_PAGE = 50;
@@ -124,131 +115,109 @@ const queryInt = (min: number, max: number | undefined, fallback: number) =>
     fallback,
   );
 
-export const TaskListQuery = onFirstUse(() =>
-  zod.object({
-    status: zod.optional(TaskStatus()),
-    limit: queryInt(1, MAX_TASKS_PER_PAGE, DEFAULT_TASKS_PER_PAGE),
-    offset: queryInt(0, undefined, 0),
-  }),
-);
+export const TaskListQuery = zod.object({
+  status: zod.optional(TaskStatus),
+  limit: queryInt(1, MAX_TASKS_PER_PAGE, DEFAULT_TASKS_PER_PAGE),
+  offset: queryInt(0, undefined, 0),
+});
 
-export const TaskList = onFirstUse(() =>
-  zod.looseObject({
-    tasks: zod.array(Task()),
-    total: zod.int().check(zod.minimum(0)),
-    limit: zod.int(),
-    offset: zod.int(),
-  }),
-);
-export type TaskList = zod.infer<ReturnType<typeof TaskList>>;
+export const TaskList = zod.looseObject({
+  tasks: zod.array(Task),
+  total: zod.int().check(zod.minimum(0)),
+  limit: zod.int(),
+  offset: zod.int(),
+});
+export type TaskList = zod.infer<typeof TaskList>;
 
-export const CancelledTask = onFirstUse(() =>
-  zod.looseObject({
-    task_id: text(1),
-    status: zod.literal('cancelled'),
-    message: zod.nullish(zod.string()),
-  }),
-);
-export type CancelledTask = zod.infer<ReturnType<typeof CancelledTask>>;
+export const CancelledTask = zod.looseObject({
+  task_id: text(1),
+  status: zod.literal('cancelled'),
+  message: zod.nullish(zod.string()),
+});
+export type CancelledTask = zod.infer<typeof CancelledTask>;
 
 // ---------------------------------------------------------------- account
 
-export const ApiInfo = onFirstUse(() =>
-  zod.looseObject({
-    name: zod.string(),
-    version: zod.string(),
-    models: zod.optional(zod.array(zod.string())),
-    agent_types: zod.optional(zod.array(zod.string())),
-  }),
-);
-export type ApiInfo = zod.infer<ReturnType<typeof ApiInfo>>;
+export const ApiInfo = zod.looseObject({
+  name: zod.string(),
+  version: zod.string(),
+  models: zod.optional(zod.array(zod.string())),
+  agent_types: zod.optional(zod.array(zod.string())),
+});
+export type ApiInfo = zod.infer<typeof ApiInfo>;
 
 /** `GET /v1/automation/me`: OAuth and SSO tokens only. */
-export const AutomationMe = onFirstUse(() =>
-  zod.looseObject({
-    id: text(1),
-    email: zod.nullish(zod.string()),
-    name: zod.nullish(zod.string()),
-    authenticated: zod.literal(true),
-  }),
-);
+export const AutomationMe = zod.looseObject({
+  id: text(1),
+  email: zod.nullish(zod.string()),
+  name: zod.nullish(zod.string()),
+  authenticated: zod.literal(true),
+});
 
 /** `GET /v1/users/me`: accepts `ct_` API keys. */
-export const UserMe = onFirstUse(() =>
-  zod.looseObject({
-    id: text(1),
-    email: zod.nullish(zod.string()),
-    first_name: zod.nullish(zod.string()),
-    last_name: zod.nullish(zod.string()),
-    status: zod.nullish(zod.string()),
-    tasks_used_this_month: zod.nullish(zod.number()),
-    tasks_limit: zod.nullish(zod.number()),
-  }),
-);
+export const UserMe = zod.looseObject({
+  id: text(1),
+  email: zod.nullish(zod.string()),
+  first_name: zod.nullish(zod.string()),
+  last_name: zod.nullish(zod.string()),
+  status: zod.nullish(zod.string()),
+  tasks_used_this_month: zod.nullish(zod.number()),
+  tasks_limit: zod.nullish(zod.number()),
+});
 
 // ---------------------------------------------------------------- workspaces (codebases)
 
 /** Workspaces are listed outside `/v1/automation`, at `GET {base_url}/v1/agent/workspaces`. */
 export const WORKSPACES_PREFIX = ['v1', 'agent'] as const;
-export const Workspace = onFirstUse(() =>
-  zod.looseObject({
-    id: text(1),
-    name: zod.nullish(zod.string()),
-    path: zod.nullish(zod.string()),
-    description: zod.nullish(zod.string()),
-    registered_at: nullableTimestamp(),
-    status: zod.nullish(zod.string()),
-  }),
-);
-export type Workspace = zod.infer<ReturnType<typeof Workspace>>;
+export const Workspace = zod.looseObject({
+  id: text(1),
+  name: zod.nullish(zod.string()),
+  path: zod.nullish(zod.string()),
+  description: zod.nullish(zod.string()),
+  registered_at: nullableTimestamp(),
+  status: zod.nullish(zod.string()),
+});
+export type Workspace = zod.infer<typeof Workspace>;
 
 /** A bare array, not paginated. */
-export const WorkspaceList = onFirstUse(() => zod.array(Workspace()));
+export const WorkspaceList = zod.array(Workspace);
 
 // ---------------------------------------------------------------- errors
 
-export const ValidationIssue = onFirstUse(() =>
-  zod.looseObject({
-    loc: zod.array(zod.union([zod.string(), zod.number()])),
-    msg: zod.string(),
-    type: zod.optional(zod.string()),
-  }),
-);
+export const ValidationIssue = zod.looseObject({
+  loc: zod.array(zod.union([zod.string(), zod.number()])),
+  msg: zod.string(),
+  type: zod.optional(zod.string()),
+});
 
-export const ErrorBody = onFirstUse(() =>
-  zod.looseObject({
-    detail: zod.union([
-      zod.string(),
-      zod.looseObject({ error: zod.string(), message: zod.string() }),
-      zod.array(ValidationIssue()),
-    ]),
-    error_code: zod.optional(zod.string()),
-    upgrade_url: zod.optional(zod.string()),
-  }),
-);
-export type ErrorBody = zod.infer<ReturnType<typeof ErrorBody>>;
+export const ErrorBody = zod.looseObject({
+  detail: zod.union([
+    zod.string(),
+    zod.looseObject({ error: zod.string(), message: zod.string() }),
+    zod.array(ValidationIssue),
+  ]),
+  error_code: zod.optional(zod.string()),
+  upgrade_url: zod.optional(zod.string()),
+});
+export type ErrorBody = zod.infer<typeof ErrorBody>;
 
-export const OAuthErrorBody = onFirstUse(() =>
-  zod.looseObject({
-    error: zod.string(),
-    error_description: zod.optional(zod.string()),
-  }),
-);
+export const OAuthErrorBody = zod.looseObject({
+  error: zod.string(),
+  error_description: zod.optional(zod.string()),
+});
 
 // ---------------------------------------------------------------- OAuth2
 
 export const OAUTH_SCOPES = ['tasks:read', 'tasks:write'] as const;
 
-export const TokenAnswer = onFirstUse(() =>
-  zod.looseObject({
-    access_token: text(1),
-    token_type: zod.optional(zod.string()),
-    expires_in: zod.optional(zod.number()),
-    refresh_token: zod.optional(text(1)),
-    scope: zod.optional(zod.string()),
-  }),
-);
-export type TokenAnswer = zod.infer<ReturnType<typeof TokenAnswer>>;
+export const TokenAnswer = zod.looseObject({
+  access_token: text(1),
+  token_type: zod.optional(zod.string()),
+  expires_in: zod.optional(zod.number()),
+  refresh_token: zod.optional(text(1)),
+  scope: zod.optional(zod.string()),
+});
+export type TokenAnswer = zod.infer<typeof TokenAnswer>;
 
 // ---------------------------------------------------------------- webhooks (part 2)
 
@@ -260,64 +229,56 @@ export const WEBHOOK_EVENTS = [
   'task_failed',
   'task_cancelled',
 ] as const;
-export const WebhookEvent = onFirstUse(() => zod.enum(WEBHOOK_EVENTS));
-export type WebhookEvent = zod.infer<ReturnType<typeof WebhookEvent>>;
+export const WebhookEvent = zod.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = zod.infer<typeof WebhookEvent>;
 
 /** A web address: a URL of any other scheme (`javascript:`, `file:`) is no place to send anything. */
-export const WebAddress = onFirstUse(() => zod.url({ protocol: /^https?$/ }));
+export const WebAddress = zod.url({ protocol: /^https?$/ });
 
 /** A subscription's ID goes into a URL path: printable ASCII, no spaces. */
-export const WebhookId = onFirstUse(() => zod.string().check(zod.regex(/^[\x21-\x7e]{1,200}$/)));
+export const WebhookId = zod.string().check(zod.regex(/^[\x21-\x7e]{1,200}$/));
 
 /** The shortest secret a client may choose for its subscription. */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
 
-export const CreateWebhookBody = onFirstUse(() =>
-  zod.object({
-    url: WebAddress(),
-    events: zod.array(WebhookEvent()).check(zod.minLength(1)),
-    // The client's own signing secret; without one the server makes one.
-    secret: zod.optional(text(MIN_CLIENT_SECRET_LENGTH)),
-    description: zod.optional(text(0, 500)),
-  }),
-);
+export const CreateWebhookBody = zod.object({
+  url: WebAddress,
+  events: zod.array(WebhookEvent).check(zod.minLength(1)),
+  // The client's own signing secret; without one the server makes one.
+  secret: zod.optional(text(MIN_CLIENT_SECRET_LENGTH)),
+  description: zod.optional(text(0, 500)),
+});
 
-export const WebhookSubscription = onFirstUse(() =>
-  zod.looseObject({
-    id: WebhookId(),
-    url: zod.string(),
-    events: zod.array(zod.string()),
-    secret: text(1),
-    created_at: timestamp(),
-  }),
-);
-export type WebhookSubscription = zod.infer<ReturnType<typeof WebhookSubscription>>;
+export const WebhookSubscription = zod.looseObject({
+  id: WebhookId,
+  url: zod.string(),
+  events: zod.array(zod.string()),
+  secret: text(1),
+  created_at: timestamp(),
+});
+export type WebhookSubscription = zod.infer<typeof WebhookSubscription>;
 
-export const WebhookList = onFirstUse(() =>
-  zod.looseObject({
-    webhooks: zod.array(zod.omit(WebhookSubscription(), { secret: true })),
-  }),
-);
+export const WebhookList = zod.looseObject({
+  webhooks: zod.array(zod.omit(WebhookSubscription, { secret: true })),
+});
 
 /**
  * One delivery. Subscriptions (part 2) embed the full `task` and an
  * `event_id`; per-task `webhook_url` deliveries (part 1) carry neither.
  * Events may be written `task_completed` or `task.completed`.
  */
-export const Delivery = onFirstUse(() =>
-  zod.looseObject({
-    event: text(1),
-    event_id: zod.nullish(zod.string()),
-    task_id: text(1),
-    run_id: zod.nullish(zod.string()),
-    status: zod.nullish(zod.string()),
-    result: zod.nullish(zod.string()),
-    error: zod.nullish(zod.string()),
-    timestamp: zod.nullish(zod.string()),
-    task: zod.nullish(Task()),
-  }),
-);
-export type Delivery = zod.infer<ReturnType<typeof Delivery>>;
+export const Delivery = zod.looseObject({
+  event: text(1),
+  event_id: zod.nullish(zod.string()),
+  task_id: text(1),
+  run_id: zod.nullish(zod.string()),
+  status: zod.nullish(zod.string()),
+  result: zod.nullish(zod.string()),
+  error: zod.nullish(zod.string()),
+  timestamp: zod.nullish(zod.string()),
+  task: zod.nullish(Task),
+});
+export type Delivery = zod.infer<typeof Delivery>;
 
 /** The status a task has when each instant event happens; its samples list tasks in it. */
 export const EVENT_STATUS = {

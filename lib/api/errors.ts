@@ -65,7 +65,7 @@ const fieldLabel = (loc: ReadonlyArray<string | number>): string => {
 const describeBody = (content: string, reason: Reason): string | undefined => {
   const json = parseJson(content);
   if (json === undefined) return reasonFromText(content, reason);
-  const body = ErrorBody().safeParse(json);
+  const body = ErrorBody.safeParse(json);
   if (body.success) {
     const { detail } = body.data;
     if (typeof detail === 'string') return reason(detail);
@@ -77,7 +77,7 @@ const describeBody = (content: string, reason: Reason): string | undefined => {
     }
     return reason(detail.message);
   }
-  const oauth = OAuthErrorBody().safeParse(json);
+  const oauth = OAuthErrorBody.safeParse(json);
   if (oauth.success) {
     const { error, error_description } = oauth.data;
     return reason(error_description ? `${error_description} (${error})` : error);
@@ -158,7 +158,7 @@ export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
   // Never an OAuth connection's: with autoRefresh on, the platform raises RefreshAuthError for a 401 before this runs.
   if (status === 401) return refusal(rejectedKeyMessage(bundle), 'invalid_api_key');
   if (status === 402) {
-    const upgradeUrl = ErrorBody().safeParse(parseJson(response.content)).data?.upgrade_url;
+    const upgradeUrl = ErrorBody.safeParse(parseJson(response.content)).data?.upgrade_url;
     const upgrade =
       upgradeUrl && /^https:\/\/\S+$/.test(upgradeUrl) && upgradeUrl.length <= 200
         ? ` Upgrade your plan at ${upgradeUrl}`
@@ -186,7 +186,7 @@ export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
     return refusal(`CodeTether refused because of the current state (${statusLine(status)})${because}`, 'conflict');
   }
   if (status === 422) return refusal(`CodeTether did not accept the input${because}`, 'invalid_input');
-  if (status === 400 && OAuthErrorBody().safeParse(parseJson(response.content)).success) {
+  if (status === 400 && OAuthErrorBody.safeParse(parseJson(response.content)).success) {
     return refusal(`CodeTether did not accept the sign-in${because}. Reconnect your CodeTether account`, 'oauth_error');
   }
   if (status === 400) return refusal(`CodeTether refused the request (${statusLine(status)})${because}`, 'bad_request');

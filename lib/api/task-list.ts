@@ -23,7 +23,7 @@ export const listTasks = async (
   const { data } = await callApi(z, bundle, {
     path: ['tasks'],
     params: query,
-    schema: TaskList(),
+    schema: TaskList,
     what: query.status ? `listing ${query.status.replace('_', ' ')} tasks` : 'listing tasks',
   });
   return { ...data, tasks: data.tasks.slice(0, query.limit) };

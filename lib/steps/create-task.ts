@@ -8,7 +8,6 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { AgentType, CreatedTask, CreateTaskBody, MAX_PROMPT_LENGTH, WebAddress } from '../api/contract';
-import { onFirstUse } from '../api/on-first-use';
 import { excerpt } from '../api/text';
 import { askForResultFields, ResultFieldsInput } from './result-data';
 import { type LabelledField, parseStepInput } from './step-input';
@@ -22,33 +21,31 @@ import { taskSampleIn } from './task-samples';
  * be a web address, not any URL scheme. The prompt as sent, Result Fields
  * instruction included, must fit the contract's limit.
  */
-const CreateTaskInput = onFirstUse(() =>
-  zod.pipe(
-    zod.extend(CreateTaskBody(), {
-      agent_type: zod._default(AgentType(), 'general'),
-      model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
-      webhook_url: zod.optional(WebAddress()),
-      idempotency_key: zod.optional(zod.string()),
-      result_fields: ResultFieldsInput(),
-    }),
-    zod.transform(({ result_fields, ...input }, ctx) => {
-      const description = askForResultFields(input.description, result_fields);
-      if (description.length > MAX_PROMPT_LENGTH) {
-        ctx.issues.push({
-          code: 'custom',
-          path: ['description'],
-          input: input.description,
-          message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
-        });
-        return zod.NEVER;
-      }
-      return { ...input, description };
-    }),
-  ),
+const CreateTaskInput = zod.pipe(
+  zod.extend(CreateTaskBody, {
+    agent_type: zod._default(AgentType, 'general'),
+    model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
+    webhook_url: zod.optional(WebAddress),
+    idempotency_key: zod.optional(zod.string()),
+    result_fields: ResultFieldsInput,
+  }),
+  zod.transform(({ result_fields, ...input }, ctx) => {
+    const description = askForResultFields(input.description, result_fields);
+    if (description.length > MAX_PROMPT_LENGTH) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['description'],
+        input: input.description,
+        message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
+      });
+      return zod.NEVER;
+    }
+    return { ...input, description };
+  }),
 );
 
 export type TaskToCreate = {
-  body: Omit<zod.output<ReturnType<typeof CreateTaskInput>>, 'idempotency_key'>;
+  body: Omit<zod.output<typeof CreateTaskInput>, 'idempotency_key'>;
   idempotencyKey?: string;
 };
 
@@ -61,7 +58,7 @@ export const taskToCreate = (
   inputData: Record<string, unknown>,
   fields: readonly LabelledField[],
 ): TaskToCreate => {
-  const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput(), inputData, fields);
+  const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput, inputData, fields);
   return { body, idempotencyKey: idempotency_key };
 };
 
@@ -92,7 +89,7 @@ export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCrea
     path: ['tasks'],
     body: request.body,
     headers: request.idempotencyKey ? { 'Idempotency-Key': idempotencyHeaderValue(request.idempotencyKey) } : {},
-    schema: CreatedTask(),
+    schema: CreatedTask,
     what: 'creating the task',
     ifNoAnswer: () => ifCreateUnanswered(request),
   });
@@ -101,8 +98,8 @@ export const createTask = async (z: ZObject, bundle: Bundle, request: TaskToCrea
 };
 
 /** Create Task's output: the new task, and whether its key named a task that already existed. */
-export const CreatedTaskOutput = onFirstUse(() => zod.extend(TaskOutput(), { idempotent_replay: zod.boolean() }));
-export type CreatedTaskOutput = zod.infer<ReturnType<typeof CreatedTaskOutput>>;
+export const CreatedTaskOutput = zod.extend(TaskOutput, { idempotent_replay: zod.boolean() });
+export type CreatedTaskOutput = zod.infer<typeof CreatedTaskOutput>;
 
 export const createdTaskOutputFields = [
   ...taskOutputFields,

@@ -7,7 +7,6 @@
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { onFirstUse } from '../api/on-first-use';
 import { excerpt } from '../api/text';
 
 export type ResultField = { name: string; holds?: string };
@@ -69,15 +68,13 @@ export const readResultFields = (value: unknown): { fields: ResultField[]; probl
 };
 
 /** The Result Fields input, read before any request; each wrong entry is one sentence naming it. */
-export const ResultFieldsInput = onFirstUse(() =>
-  zod.pipe(
-    zod.unknown(),
-    zod.transform((value, ctx) => {
-      const { fields, problems } = readResultFields(value);
-      for (const message of problems) ctx.issues.push({ code: 'custom', message, input: value });
-      return fields;
-    }),
-  ),
+export const ResultFieldsInput = zod.pipe(
+  zod.unknown(),
+  zod.transform((value, ctx) => {
+    const { fields, problems } = readResultFields(value);
+    for (const message of problems) ctx.issues.push({ code: 'custom', message, input: value });
+    return fields;
+  }),
 );
 
 // ---------------------------------------------------------------- the prompt

@@ -5,7 +5,6 @@
 import { defineInputFields } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { AGENT_TYPES, GLOBAL_CODEBASE, MAX_ID_LENGTH } from '../api/contract';
-import { onFirstUse } from '../api/on-first-use';
 import { resultFieldsField } from './result-data';
 
 const AGENT_TYPE_LABELS: Record<(typeof AGENT_TYPES)[number], string> = {
@@ -103,7 +102,7 @@ export const triggerNote = (helpText: string) =>
   ({ key: 'about_this_trigger', label: 'About This Trigger', type: 'copy', helpText }) as const;
 
 /** What the Task field may hold: an ID, which is never long (a mapped email body is no ID). */
-export const TaskIdInput = onFirstUse(() => zod.string().check(zod.maxLength(MAX_ID_LENGTH)));
+export const TaskIdInput = zod.string().check(zod.maxLength(MAX_ID_LENGTH));
 
 /** The Task field of the steps that act on one task: a dropdown of recent tasks that also takes a mapped ID. */
 export const taskPickerField = <const Required extends boolean>(field: { required: Required; helpText: string }) =>

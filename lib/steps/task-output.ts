@@ -5,32 +5,29 @@
  */
 import * as zod from 'zod/mini';
 import { type Task, TaskStatus } from '../api/contract';
-import { onFirstUse } from '../api/on-first-use';
 import { withOffset } from '../api/timestamps';
 import { askedResultFields, resultDataOf } from './result-data';
 
 /** The shape of a task step's output; samples are checked against it. */
-export const TaskOutput = onFirstUse(() =>
-  zod.object({
-    id: zod.string().check(zod.minLength(1)),
-    task_id: zod.string().check(zod.minLength(1)),
-    run_id: zod.nullable(zod.string()),
-    status: TaskStatus(),
-    title: zod.string(),
-    description: zod.nullable(zod.string()),
-    model: zod.nullable(zod.string()),
-    // Null when the server's value is no date (see withOffset).
-    created_at: zod.nullable(zod.iso.datetime({ offset: true })),
-    started_at: zod.nullable(zod.iso.datetime({ offset: true })),
-    completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
-    runtime_seconds: zod.nullable(zod.number()),
-    result_summary: zod.nullable(zod.string()),
-    result_data: zod.nullable(zod.looseObject({})),
-    result_data_error: zod.nullable(zod.string()),
-    error: zod.nullable(zod.string()),
-  }),
-);
-export type TaskOutput = zod.infer<ReturnType<typeof TaskOutput>>;
+export const TaskOutput = zod.object({
+  id: zod.string().check(zod.minLength(1)),
+  task_id: zod.string().check(zod.minLength(1)),
+  run_id: zod.nullable(zod.string()),
+  status: TaskStatus,
+  title: zod.string(),
+  description: zod.nullable(zod.string()),
+  model: zod.nullable(zod.string()),
+  // Null when the server's value is no date (see withOffset).
+  created_at: zod.nullable(zod.iso.datetime({ offset: true })),
+  started_at: zod.nullable(zod.iso.datetime({ offset: true })),
+  completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
+  runtime_seconds: zod.nullable(zod.number()),
+  result_summary: zod.nullable(zod.string()),
+  result_data: zod.nullable(zod.looseObject({})),
+  result_data_error: zod.nullable(zod.string()),
+  error: zod.nullable(zod.string()),
+});
+export type TaskOutput = zod.infer<typeof TaskOutput>;
 
 export const toTaskOutput = (task: Task): TaskOutput => ({
   id: task.task_id,

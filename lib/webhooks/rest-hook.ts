@@ -8,7 +8,6 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { callApi } from '../api/client';
 import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
-import { onFirstUse } from '../api/on-first-use';
 import { listTasks, tasksPerPoll } from '../api/task-list';
 import { triggerNote } from '../steps/task-fields';
 import { type DeliveryReading, readSignedDelivery } from './deliveries';
@@ -16,13 +15,13 @@ import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
 import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
 
 /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = onFirstUse(() => zod.extend(Delivery(), { task: zod.optional(zod.unknown()) }));
-const SubscriptionSecret = onFirstUse(() => zod.pick(StoredSubscription(), { secret: true }));
+const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
+const SubscriptionSecret = zod.pick(StoredSubscription, { secret: true });
 
 /** The task of a signed event, read from CodeTether; none when it is gone (deleted since). */
 const readEventTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
   const what = 'reading the task of the event';
-  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task(), what, expect: [404] });
+  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what, expect: [404] });
   if (answer.ok) return answer.data;
   z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
   return undefined;
@@ -35,7 +34,7 @@ const readEventTask = async (z: ZObject, bundle: Bundle, taskId: string): Promis
 const receive =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const secret = SubscriptionSecret().safeParse(bundle.subscribeData).data?.secret;
+    const secret = SubscriptionSecret.safeParse(bundle.subscribeData).data?.secret;
     const reading: DeliveryReading = secret
       ? readSignedDelivery(bundle, secret, 'timestamped')
       : {
@@ -48,7 +47,7 @@ const receive =
     }
     const outputs: TaskEventOutput[] = [];
     for (const item of Array.isArray(reading.body) ? reading.body : [reading.body]) {
-      const parsed = DeliveryEnvelope().safeParse(item);
+      const parsed = DeliveryEnvelope.safeParse(item);
       if (!parsed.success) {
         const field = parsed.error.issues[0]?.path.join('.') || 'body';
         z.console.warn(`Ignored an event that is not a CodeTether task event: its field “${field}” is not valid.`);
@@ -56,7 +55,7 @@ const receive =
       }
       const { task: embedded, ...delivery } = parsed.data;
       if (normaliseEventName(delivery.event) !== event) continue;
-      const task = Task().safeParse(embedded).data ?? (await readEventTask(z, bundle, delivery.task_id));
+      const task = Task.safeParse(embedded).data ?? (await readEventTask(z, bundle, delivery.task_id));
       if (task) outputs.push(toEventOutput(task, event, delivery));
     }
     return outputs;

@@ -11,20 +11,17 @@ import { parseAnswer } from '../api/answers';
 import { callApi } from '../api/client';
 import { CreateWebhookBody, type InstantEvent, WebhookId, WebhookList, WebhookSubscription } from '../api/contract';
 import { messageOf, statusOf } from '../api/errors';
-import { onFirstUse } from '../api/on-first-use';
 
 /** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
-export const StoredSubscription = onFirstUse(() =>
-  zod.object({
-    id: WebhookId(),
-    secret: zod.string().check(zod.minLength(1)),
-  }),
-);
+export const StoredSubscription = zod.object({
+  id: WebhookId,
+  secret: zod.string().check(zod.minLength(1)),
+});
 
 /** Whatever a subscribe answer was, before it is known to be usable. */
-const AnySubscribeAnswer = onFirstUse(() => zod.unknown());
-const SubscriptionId = onFirstUse(() => zod.looseObject({ id: WebhookId() }));
-type StoredSubscription = zod.infer<ReturnType<typeof StoredSubscription>>;
+const AnySubscribeAnswer = zod.unknown();
+const SubscriptionId = zod.looseObject({ id: WebhookId });
+type StoredSubscription = zod.infer<typeof StoredSubscription>;
 
 const SUBSCRIBING = 'creating the webhook subscription';
 
@@ -53,7 +50,7 @@ const removeSubscription = async (z: ZObject, bundle: Bundle, id: string): Promi
  * id, or by this Zap's own target URL when the answer named no id.
  */
 const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: unknown): Promise<void> => {
-  const id = SubscriptionId().safeParse(answer).data?.id;
+  const id = SubscriptionId.safeParse(answer).data?.id;
   try {
     if (id) {
       await removeSubscription(z, bundle, id);
@@ -61,7 +58,7 @@ const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: un
     }
     const { data } = await callApi(z, bundle, {
       path: ['webhooks'],
-      schema: WebhookList(),
+      schema: WebhookList,
       what: 'listing webhook subscriptions',
     });
     for (const webhook of data.webhooks.filter((hook) => hook.url === bundle.targetUrl)) {
@@ -77,7 +74,7 @@ export const subscribe =
   async (z: ZObject, bundle: Bundle): Promise<StoredSubscription> => {
     // 32 random bytes as hex: 64 characters, past the contract's minimum of 32.
     const secret = randomBytes(32).toString('hex');
-    const body = CreateWebhookBody().safeParse({ url: bundle.targetUrl, events: [event], secret });
+    const body = CreateWebhookBody.safeParse({ url: bundle.targetUrl, events: [event], secret });
     if (!body.success) {
       throw new z.errors.Error(
         'Zapier gave no web address (https://…) for CodeTether to send events to, so nothing was subscribed: turn the Zap off and on again.',
@@ -92,7 +89,7 @@ export const subscribe =
         method: 'POST',
         path: ['webhooks'],
         body: body.data,
-        schema: AnySubscribeAnswer(),
+        schema: AnySubscribeAnswer,
         what: SUBSCRIBING,
       }));
     } catch (error) {
@@ -104,7 +101,7 @@ export const subscribe =
     }
     try {
       // The server may have put a secret of its own in effect: the answer's is the one that signs.
-      const subscription = parseAnswer(z, WebhookSubscription(), answer, SUBSCRIBING);
+      const subscription = parseAnswer(z, WebhookSubscription, answer, SUBSCRIBING);
       return { id: subscription.id, secret: subscription.secret };
     } catch (error) {
       await removeUnusableSubscription(z, bundle, answer);
@@ -118,7 +115,7 @@ export const unsubscribe = async (
 ): Promise<{ id: string | null; already_removed: boolean }> => {
   const stored: unknown = bundle.subscribeData?.id;
   if (stored === undefined || stored === null || stored === '') return { id: null, already_removed: true };
-  const id = WebhookId().safeParse(stored);
+  const id = WebhookId.safeParse(stored);
   if (!id.success) {
     throw new z.errors.Error(
       'The webhook subscription this Zap kept has no valid ID, so CodeTether was not asked to remove it; CodeTether stops sending to this Zap once Zapier refuses a delivery (410 Gone).',

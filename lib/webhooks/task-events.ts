@@ -4,20 +4,17 @@
  */
 import * as zod from 'zod/mini';
 import { type Delivery, EVENT_STATUS, type InstantEvent, type Task } from '../api/contract';
-import { onFirstUse } from '../api/on-first-use';
 import { withOffset } from '../api/timestamps';
 import { TaskOutput, taskOutputFields, toTaskOutput } from '../steps/task-output';
 import { taskSampleIn } from '../steps/task-samples';
 
 /** What an instant trigger outputs per event: the flat task, with an `id` unique to the event. */
-export const TaskEventOutput = onFirstUse(() =>
-  zod.extend(TaskOutput(), {
-    event: zod.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
-    event_id: zod.nullable(zod.string().check(zod.minLength(1))),
-    delivered_at: zod.nullable(zod.iso.datetime({ offset: true })),
-  }),
-);
-export type TaskEventOutput = zod.infer<ReturnType<typeof TaskEventOutput>>;
+export const TaskEventOutput = zod.extend(TaskOutput, {
+  event: zod.enum(Object.keys(EVENT_STATUS) as [InstantEvent, ...InstantEvent[]]),
+  event_id: zod.nullable(zod.string().check(zod.minLength(1))),
+  delivered_at: zod.nullable(zod.iso.datetime({ offset: true })),
+});
+export type TaskEventOutput = zod.infer<typeof TaskEventOutput>;
 
 export const taskEventOutputFields = [
   ...taskOutputFields,

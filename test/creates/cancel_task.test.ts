@@ -25,14 +25,14 @@ describe('Cancel Task', () => {
       status: 'cancelled',
       message: 'Task cancelled successfully',
     });
-    expect(CancelTaskOutput().parse(output)).toEqual(output);
+    expect(CancelTaskOutput.parse(output)).toEqual(output);
   });
 
   it('outputs no message when CodeTether gives none', async () => {
     nock(API).delete('/tasks/tsk_01J9Z6M4Q8').reply(200, { task_id: 'tsk_01J9Z6M4Q8', status: 'cancelled' });
     const output = await cancel('tsk_01J9Z6M4Q8');
     expect(output).toEqual({ id: 'tsk_01J9Z6M4Q8', task_id: 'tsk_01J9Z6M4Q8', status: 'cancelled', message: null });
-    expect(CancelTaskOutput().parse(output)).toEqual(output);
+    expect(CancelTaskOutput.parse(output)).toEqual(output);
   });
 
   it('fails with a sentence, and does not halt, when the answer is not a cancellation', async () => {
@@ -156,6 +156,6 @@ describe('Cancel Task', () => {
 
   it('has a sample that fits its output schema', () => {
     const { sample } = cancelTask.operation;
-    expect(CancelTaskOutput().parse(sample)).toEqual(sample);
+    expect(CancelTaskOutput.parse(sample)).toEqual(sample);
   });
 });

@@ -33,7 +33,7 @@ describe('Create Task', () => {
     expect(scope.isDone()).toBe(true);
     expect(body).toEqual({ ...input, agent_type: 'general', model: 'default', codebase_id: 'global', priority: 0 });
     expect(task).toEqual({ ...queuedOutput, model: 'default', idempotent_replay: false });
-    expect(CreatedTaskOutput().parse(task)).toEqual(task);
+    expect(CreatedTaskOutput.parse(task)).toEqual(task);
   });
 
   it('sends every field the user filled in, a mapped number as a number, and the key as Idempotency-Key', async () => {
@@ -299,7 +299,7 @@ describe('Create Task', () => {
   });
 
   it('has a sample that fits its output schema', () => {
-    expect(CreatedTaskOutput().parse(createdTaskSample)).toEqual(createdTaskSample);
+    expect(CreatedTaskOutput.parse(createdTaskSample)).toEqual(createdTaskSample);
     expect(createTask.operation.sample).toEqual(createdTaskSample);
   });
 });

@@ -112,7 +112,7 @@ describe('Run Task and Wait for Result: perform', () => {
 
   it('has a finished sample that fits its output schema', () => {
     expect(runTask.operation.sample).toEqual(completedTaskSample);
-    expect(TaskOutput().parse(runTask.operation.sample)).toEqual(completedTaskSample);
+    expect(TaskOutput.parse(runTask.operation.sample)).toEqual(completedTaskSample);
   });
 
   it('refuses bad input before any request, in a Zap and in the editor', async () => {
@@ -179,7 +179,7 @@ describe('Run Task and Wait for Result: Result Fields', () => {
       result_data_error: null,
     });
     expect(task.result_summary).toMatch(/```json\n\{\n {2}"sentiment": "positive, neutral or negative",/);
-    expect(TaskOutput().parse(task)).toEqual(task);
+    expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('outputs exactly the asked keys from the result the delivery carries', async () => {
@@ -211,7 +211,7 @@ describe('Run Task and Wait for Result: performResume', () => {
       error: null,
       completed_at: '2026-11-30T14:03:40Z',
     });
-    expect(TaskOutput().parse(task)).toEqual(task);
+    expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('outputs a failed task with its error instead of failing the step', async () => {

@@ -37,7 +37,7 @@ describe('Find Task', () => {
         status: 'completed',
         title: 'Summarise the Q3 sales call',
       });
-      expect(TaskOutput().parse(found[0])).toEqual(found[0]);
+      expect(TaskOutput.parse(found[0])).toEqual(found[0]);
     });
 
     it('outputs the JSON the result ends with as result_data, with the keys its prompt asked for', async () => {
@@ -79,7 +79,7 @@ describe('Find Task', () => {
       nock(API).get('/tasks/tsk_01J9Z6M4Q8').reply(200, withoutPrompt);
       const [found] = await find({ task_id: 'tsk_01J9Z6M4Q8' });
       expect(found).toMatchObject({ run_id: null, description: null });
-      expect(TaskOutput().parse(found)).toEqual(found);
+      expect(TaskOutput.parse(found)).toEqual(found);
     });
 
     it('explains a server problem instead of finding nothing', async () => {
@@ -233,7 +233,7 @@ describe('Find Task', () => {
 
   it('has a sample that fits its output schema', () => {
     expect(findTask.operation.sample).toEqual(completedTaskSample);
-    expect(TaskOutput().parse(findTask.operation.sample)).toEqual(completedTaskSample);
+    expect(TaskOutput.parse(findTask.operation.sample)).toEqual(completedTaskSample);
   });
 });
 

@@ -35,7 +35,7 @@ describe('Task Finished (polling)', () => {
       ['tsk_b-failed', 'tsk_b', 'failed'],
       ['tsk_c-completed', 'tsk_c', 'completed'],
     ]);
-    for (const task of tasks) expect(TaskOutput().parse(task)).toEqual(task);
+    for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('orders a task that failed without a completion time by when it was created', async () => {
@@ -86,7 +86,7 @@ describe('Task Finished (polling)', () => {
       ['tsk_offset', '2026-11-30T14:02:11Z', '2026-11-30T15:01:00+01:00'],
       ['tsk_odd', null, null],
     ]);
-    for (const task of tasks) expect(TaskOutput().parse(task)).toEqual(task);
+    for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('outputs at most what it asked for, even from a server that ignores the limit', async () => {
@@ -124,7 +124,7 @@ describe('New Task (polling)', () => {
       ['tsk_new', 'queued'],
       ['tsk_old', 'completed'],
     ]);
-    for (const task of tasks) expect(TaskOutput().parse(task)).toEqual(task);
+    for (const task of tasks) expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('outputs at most what it asked for, even from a server that ignores the limit', async () => {

@@ -75,7 +75,7 @@ describe('the OpenAPI document', () => {
     );
     const create = body.paths['/v1/automation/tasks'].post;
     const schema = create.requestBody.content['application/json'].schema;
-    expect(schema.required).toEqual(z.toJSONSchema(CreateTaskBody(), { io: 'input' }).required);
+    expect(schema.required).toEqual(z.toJSONSchema(CreateTaskBody, { io: 'input' }).required);
     expect(schema.properties.model.enum).toEqual([...MODELS]);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '401', '402', '422', '429']));
   });

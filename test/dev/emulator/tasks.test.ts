@@ -21,7 +21,7 @@ const fetchTask = (id: string) => call('GET', `/v1/automation/tasks/${id}`);
 const settledTask = (id: string) =>
   eventually(async () => {
     const { body } = await fetchTask(id);
-    return ['queued', 'running'].includes(body.status) ? undefined : Task().parse(body);
+    return ['queued', 'running'].includes(body.status) ? undefined : Task.parse(body);
   });
 
 describe('the emulated API root', () => {
@@ -44,7 +44,7 @@ describe('who is calling', () => {
     expect(me.body).toEqual({ detail: 'Authentication required' });
     const user = await call('GET', '/v1/users/me');
     expect(user.status).toBe(200);
-    expect(UserMe().parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
+    expect(UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe('a task’s life', () => {
   it('is created queued, then runs and completes on its own with its result', async () => {
     const created = await create(taskInput({ model: 'claude-sonnet' }));
     expect(created.status).toBe(201);
-    expect(CreatedTask().parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
+    expect(CreatedTask.parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
 
     const running = await eventually(async () => {
       const { body } = await fetchTask(created.body.task_id);
@@ -152,7 +152,7 @@ describe('listing tasks', () => {
     for (const id of ids) await settledTask(id);
     const page = await call('GET', '/v1/automation/tasks?limit=2&offset=0&status=failed');
     expect(page.status).toBe(200);
-    const list = TaskList().parse(page.body);
+    const list = TaskList.parse(page.body);
     expect(list.tasks.map((item) => item.task_id)).toEqual([ids[2], ids[1]]);
     expect(list.tasks.every((item) => item.model === null)).toBe(true);
     expect(list).toMatchObject({ limit: 2, offset: 0 });
@@ -185,7 +185,7 @@ describe('cancelling', () => {
     const created = await create(taskInput());
     const cancelled = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
     expect(cancelled.status).toBe(200);
-    expect(CancelledTask().parse(cancelled.body)).toMatchObject({ task_id: created.body.task_id, status: 'cancelled' });
+    expect(CancelledTask.parse(cancelled.body)).toMatchObject({ task_id: created.body.task_id, status: 'cancelled' });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await fetchTask(created.body.task_id)).body.status).toBe('cancelled');
   });
@@ -240,7 +240,7 @@ describe('idempotency', () => {
 
 describe('bad requests', () => {
   const issues = (answer: Answer) =>
-    (ErrorBody().parse(answer.body).detail as { loc: unknown[]; msg: string }[]).map(({ loc, msg }) => ({ loc, msg }));
+    (ErrorBody.parse(answer.body).detail as { loc: unknown[]; msg: string }[]).map(({ loc, msg }) => ({ loc, msg }));
 
   it('lists every invalid field the way FastAPI does', async () => {
     const answer = await create({ title: '', description: 'short', agent_type: 'robot', priority: 101 });

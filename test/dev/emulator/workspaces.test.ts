@@ -8,7 +8,7 @@ describe('the emulated workspaces (codebases)', () => {
   it('lists the demo workspaces as a bare array, asking for no credentials, as production does', async () => {
     const { status, body } = await call('GET', '/v1/agent/workspaces', { token: null });
     expect(status).toBe(200);
-    expect(WorkspaceList().parse(body)).toEqual(DEFAULT_OPTIONS.workspaces);
+    expect(WorkspaceList.parse(body)).toEqual(DEFAULT_OPTIONS.workspaces);
     expect((await call('GET', '/v1/agent/workspaces')).status).toBe(200);
   });
 });

@@ -43,7 +43,7 @@ describe('an answer that does not fit the contract', () => {
       'field “tasks.0.status” is missing',
     ],
   ])('names %s', (_, schema, data, expected) => {
-    const message = problemWith(schema(), data);
+    const message = problemWith(schema, data);
     expect(message).toContain(`CodeTether sent an unexpected answer to reading the task: ${expected}`);
     expect(message).toMatch(/contact CodeTether support\.$/);
   });
@@ -51,7 +51,7 @@ describe('an answer that does not fit the contract', () => {
   it('passes fields the server adds later through', () => {
     const answer = parseAnswer(
       z,
-      WebhookSubscription(),
+      WebhookSubscription,
       {
         id: 'wh_1',
         url: 'https://hooks.zapier.com/1',

@@ -12,9 +12,7 @@ import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRE
 useNock();
 
 const getTask = (taskId: string) => (z: ZObject, bundle: Bundle) =>
-  callApi(z, bundle, { path: ['tasks', taskId], schema: Task(), what: 'reading the task' }).then(
-    (answer) => answer.data,
-  );
+  callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }).then((answer) => answer.data);
 
 describe('paths', () => {
   it.each([
@@ -51,7 +49,7 @@ describe('bodies', () => {
           method: 'POST',
           path: ['tasks'],
           body: { title: 'T', description },
-          schema: Task(),
+          schema: Task,
           what: 'x',
         }),
       { authData: apiKeyAuth },
@@ -241,7 +239,7 @@ describe('a connection reset', () => {
           method: 'POST',
           path: ['tasks'],
           body: {},
-          schema: Task(),
+          schema: Task,
           what: 'creating the task',
           ifNoAnswer: () => 'The task may exist.',
         });

@@ -259,7 +259,7 @@ describe('a delivery (perform)', () => {
     expect(failure).toBe('');
     expect(results).toEqual([
       {
-        ...toTaskOutput(Task().parse(taskFixture())),
+        ...toTaskOutput(Task.parse(taskFixture())),
         id: 'evt_01JA2B3C4D',
         event: 'task_completed',
         event_id: 'evt_01JA2B3C4D',
@@ -457,11 +457,11 @@ describe('samples in the Zap editor (performList)', () => {
     expect(samples.map((sample) => sample.id)).toEqual([`tsk_01J9Z6M4Q8-${event}`, `tsk_older-${event}`]);
     for (const sample of samples) {
       expect(Object.keys(sample).sort()).toEqual(Object.keys(output).sort());
-      expect(TaskEventOutput().parse(sample)).toEqual(sample);
+      expect(TaskEventOutput.parse(sample)).toEqual(sample);
     }
-    expect(TaskEventOutput().parse(output)).toEqual(output);
+    expect(TaskEventOutput.parse(output)).toEqual(output);
     const trigger = App.triggers[event];
     expect(Object.keys(trigger.operation.sample ?? {}).sort()).toEqual(Object.keys(output).sort());
-    expect(TaskEventOutput().parse(trigger.operation.sample)).toEqual(trigger.operation.sample);
+    expect(TaskEventOutput.parse(trigger.operation.sample)).toEqual(trigger.operation.sample);
   });
 });
