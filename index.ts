@@ -5,9 +5,8 @@
 import { defineApp, version as platformVersion } from 'zapier-platform-core';
 import { authenticationFor } from './authentication';
 import { creates } from './creates';
-import { addBearerToken } from './lib/api/client';
-import { translateErrorResponse } from './lib/api/errors';
-import { AUTH_FLAVOUR } from './lib/auth-flavour';
+import { prepareRequest, translateAnswer } from './lib/api/http';
+import { BUILD } from './lib/build';
 import { guardSteps } from './lib/steps/step-guard';
 import { version } from './package.json';
 import { searches, searchOrCreates } from './searches';
@@ -16,17 +15,20 @@ import { triggers } from './triggers';
 const App = defineApp({
   version,
   platformVersion,
-  authentication: authenticationFor(AUTH_FLAVOUR),
-  beforeRequest: [addBearerToken],
-  afterResponse: [translateErrorResponse],
-  // Every request goes through z.request, which logs on its own; patching
-  // Node's http module as well would only log the same calls twice.
-  flags: { skipHttpPatch: true },
-  // Every step settles in success or a platform error with a sentence, leaking nothing (see lib/steps/step-guard.ts).
-  triggers: guardSteps(triggers),
-  creates: guardSteps(creates),
-  searches: guardSteps(searches),
+  authentication: authenticationFor(BUILD),
+  beforeRequest: [prepareRequest],
+  afterResponse: [translateAnswer],
+  flags: {
+    // Every request goes through z.request, which logs on its own; patching Node's http module would log twice.
+    skipHttpPatch: true,
+    // A 429 reaches translateAnswer, which bounds its Retry-After and says so in a sentence.
+    throwForThrottlingEarly: false,
+  },
+  triggers,
+  creates,
+  searches,
   searchOrCreates,
 });
 
-export = App;
+// Every function of every step ends in success or a platform error with a sentence (lib/steps/step-guard.ts).
+export = guardSteps(App);

@@ -1,10 +1,11 @@
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { callApi } from '../lib/api/client';
-import { CancelledTask, FINISHED_STATUSES, Task } from '../lib/api/contract';
+import { CancelledTask, FINISHED_STATUSES, ItemId, itemPath, PATHS, Task } from '../lib/api/contract';
+import { sentenceOf } from '../lib/api/errors';
+import { parse, refusalFor, send } from '../lib/api/http';
 import { excerpt } from '../lib/api/text';
 import { parseStepInput } from '../lib/steps/step-input';
-import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
+import { taskPickerField } from '../lib/steps/task-fields';
 
 const inputFields = [
   {
@@ -17,23 +18,18 @@ const inputFields = [
   },
 ];
 
-const CancelTaskInput = zod.object({ task_id: TaskIdInput });
+const CancelTaskInput = zod.object({ task_id: ItemId });
 
-export const CancelTaskOutput = zod.object({
-  id: zod.string().check(zod.minLength(1)),
-  task_id: zod.string().check(zod.minLength(1)),
-  status: zod.literal('cancelled'),
-  message: zod.nullable(zod.string()),
-});
-export type CancelTaskOutput = zod.infer<typeof CancelTaskOutput>;
+type CancelTaskOutput = { id: string; task_id: string; status: 'cancelled'; message: string | null };
 
 /** Why CodeTether refused (409): the task's status, read from the task itself, or else what CodeTether said. */
-const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refusal: string): Promise<string> => {
-  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what: 'reading the task' }).catch(
-    () => undefined,
-  );
-  if (!answer) return refusal;
-  const task = answer.data;
+const whyNotCancelled = async (z: ZObject, taskId: string, refusal: string): Promise<string> => {
+  let task: Task;
+  try {
+    task = parse(z, await send(z, { url: itemPath(PATHS.tasks, taskId) }), Task);
+  } catch {
+    return refusal;
+  }
   const name = `Task “${excerpt(task.title)}” (${excerpt(task.task_id)})`;
   return (FINISHED_STATUSES as readonly string[]).includes(task.status)
     ? `${name} was not cancelled: it has already finished with status “${task.status}”.`
@@ -42,26 +38,26 @@ const whyNotCancelled = async (z: ZObject, bundle: Bundle, taskId: string, refus
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> => {
   const { task_id } = parseStepInput(z, CancelTaskInput, bundle.inputData, inputFields);
-  const answer = await callApi(z, bundle, {
-    method: 'DELETE',
-    path: ['tasks', task_id],
-    schema: CancelledTask,
-    what: 'cancelling the task',
-    expect: [404, 409],
-  });
-  if (answer.ok) {
-    const { data } = answer;
-    return { id: data.task_id, task_id: data.task_id, status: data.status, message: data.message ?? null };
-  }
-  if (answer.status === 404) {
+  const response = await send(z, { method: 'DELETE', url: itemPath(PATHS.tasks, task_id), skipThrowForStatus: true });
+  if (response.status === 404) {
     throw new z.errors.Error(
       `CodeTether has no task with the ID “${excerpt(task_id)}”. Pick the task from the list, or map the Task ID of an earlier step.`,
       'not_found',
       404,
     );
   }
-  // Nothing left to do is no error of the Zap: it stops here, without counting against it.
-  throw new z.errors.HaltedError(await whyNotCancelled(z, bundle, task_id, answer.message));
+  if (response.status === 409) {
+    // Nothing left to do is no error of the Zap: it stops here, without counting against it.
+    const refusal = refusalFor(response);
+    throw new z.errors.HaltedError(await whyNotCancelled(z, task_id, refusal ? sentenceOf(refusal) : ''));
+  }
+  const cancelled = parse(z, response, CancelledTask);
+  return {
+    id: cancelled.task_id,
+    task_id: cancelled.task_id,
+    status: cancelled.status,
+    message: cancelled.message ?? null,
+  };
 };
 
 export default defineCreate({
@@ -69,7 +65,7 @@ export default defineCreate({
   noun: 'Task',
   display: {
     label: 'Cancel Task',
-    description: 'Creates a cancellation of a queued or running task.',
+    description: 'Cancels a queued or running task.',
   },
   operation: {
     inputFields,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
-import { parseAnswer } from '../lib/api/answers';
 import {
+  CreatedTask,
   Delivery,
   EVENT_STATUS,
   FINISHED_STATUSES,
@@ -9,12 +9,12 @@ import {
   normaliseEventName,
   TaskStatus,
 } from '../lib/api/contract';
+import { parse, parseAnswer, send } from '../lib/api/http';
+import { excerpt } from '../lib/api/text';
 import { withOffset } from '../lib/api/timestamps';
-import { createTask, taskToCreate } from '../lib/steps/create-task';
-import { askedResultFields, resultDataOf, resultDataOutputFields } from '../lib/steps/result-data';
-import { taskInputFields } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { completedTaskSample, completedTaskSampleAsking } from '../lib/steps/task-samples';
+import { askedResultFields, resultDataOf, resultDataOutputFields, resultDataSample } from '../lib/steps/result-data';
+import { createTaskRequest, idempotencyHeader, taskInputFields } from '../lib/steps/task-fields';
+import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 import { readSignedDelivery, unsignedBody } from '../lib/webhooks/deliveries';
 
 /**
@@ -32,6 +32,9 @@ const waitingNote = {
 
 const inputFields = [waitingNote, ...taskInputFields];
 
+const EDITOR_TEST_NOTE =
+  'A test: the task was created and is queued. In a live run this step waits until the task finishes and outputs its result; the Result Data values here are examples of what each field holds.';
+
 /**
  * Zapier runs a retried step with the same callback URL, so a key derived
  * from it keeps a retry to the one task. Hashed: the URL itself lets anyone
@@ -40,11 +43,19 @@ const inputFields = [waitingNote, ...taskInputFields];
 const idempotencyKeyFor = (callbackUrl: string): string =>
   `zapier-callback-${createHash('sha256').update(callbackUrl, 'utf8').digest('hex').slice(0, 40)}`;
 
-/** Creates the task with this step's callback URL as its webhook; Zapier then waits for the delivery. */
-const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
-  const request = taskToCreate(z, bundle.inputData, inputFields);
-  // Nothing would resume a test in the Zap editor: show what a finished run gives, without creating a task.
-  if (bundle.meta?.isLoadingSample) return completedTaskSampleAsking(askedResultFields(request.body.description));
+/**
+ * Creates the task with this step's callback URL as its webhook; Zapier then
+ * waits for the delivery. Tested in the Zap editor, where nothing would resume
+ * the step, it creates the task all the same, as every other create does, and
+ * outputs it at once with a note.
+ */
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput & { note?: string }> => {
+  const request = createTaskRequest(z, bundle.inputData, inputFields);
+  if (bundle.meta?.isLoadingSample) {
+    const task = toTaskOutput(parse(z, await send(z, request), CreatedTask));
+    const fields = askedResultFields(task.description);
+    return { ...task, result_data: fields.length ? resultDataSample(fields) : null, note: EDITOR_TEST_NOTE };
+  }
   const callbackUrl = z.generateCallbackUrl();
   if (!callbackUrl) {
     throw new z.errors.Error(
@@ -52,11 +63,10 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput> => {
       'no_callback_url',
     );
   }
-  const { task } = await createTask(z, bundle, {
-    body: { ...request.body, webhook_url: callbackUrl },
-    idempotencyKey: idempotencyKeyFor(callbackUrl),
-  });
-  return task;
+  request.body.webhook_url = callbackUrl;
+  // A retry repeats the create safely: CodeTether answers the same key with the task it already created.
+  Object.assign(request.headers, idempotencyHeader(idempotencyKeyFor(callbackUrl)));
+  return toTaskOutput(parse(z, await send(z, request), CreatedTask));
 };
 
 /**
@@ -73,7 +83,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
     const reading = readSignedDelivery(bundle, secret, 'timestamped_or_body');
     if ('rejected' in reading) {
       throw new z.errors.Error(
-        `The result delivered for task “${taskId}” was refused: ${reading.rejected}. Check that the connection's Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server, then run the task again.`,
+        `The result delivered for task “${excerpt(taskId)}” was refused: ${reading.rejected}. Check that the connection's Webhook Signing Secret is the WEBHOOK_SECRET of your CodeTether server, then run the task again.`,
         'invalid_signature',
       );
     }
@@ -82,7 +92,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
   const delivery = parseAnswer(z, Delivery, body, 'the task result delivery');
   if (delivery.task_id !== taskId) {
     throw new z.errors.Error(
-      `The result delivered to this step is for task “${delivery.task_id}”, not for task “${taskId}” that the step created, so it was refused.`,
+      `The result delivered to this step is for task “${excerpt(delivery.task_id)}”, not for task “${excerpt(taskId)}” that the step created, so it was refused.`,
       'wrong_task',
     );
   }

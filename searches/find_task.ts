@@ -1,13 +1,20 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { callApi } from '../lib/api/client';
-import { MAX_TASKS_PER_PAGE, TASK_STATUSES, Task, TaskStatus } from '../lib/api/contract';
-import { listTasks } from '../lib/api/task-list';
+import {
+  ItemId,
+  itemPath,
+  MAX_TASKS_PER_PAGE,
+  PATHS,
+  TASK_STATUSES,
+  Task,
+  TaskList,
+  TaskStatus,
+} from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
 import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
-import { TaskIdInput, taskPickerField } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { completedTaskSample } from '../lib/steps/task-samples';
+import { taskPickerField } from '../lib/steps/task-fields';
+import { completedTaskSample, type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
 
 /** A search reads at most the newest 500 tasks: five requests, well inside the rate limit of 60 a minute. */
 export const MAX_LIST_REQUESTS = 5;
@@ -35,54 +42,36 @@ const inputFields = defineInputFields([
 ]);
 
 const FindTaskInput = zod
-  .object({
-    task_id: zod.optional(TaskIdInput),
-    status: zod.optional(TaskStatus),
-    title: zod.optional(zod.string()),
-  })
+  .object({ task_id: zod.optional(ItemId), status: zod.optional(TaskStatus), title: zod.optional(zod.string()) })
   .check(
     zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
       message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
     }),
   );
-type Criteria = { status?: Task['status']; title?: string };
 
-const matches = (task: Task, { status, title }: Criteria): boolean =>
-  (!status || task.status === status) && (!title || task.title.toLowerCase().includes(title.toLowerCase()));
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
+  const { task_id, status, title } = parseStepInput(z, FindTaskInput, bundle.inputData, inputFields);
+  const matches = (task: Task) =>
+    (!status || task.status === status) && (!title || task.title.toLowerCase().includes(title.toLowerCase()));
 
-const newestFirst = (tasks: Task[]): Task[] =>
-  [...tasks].sort((a, b) => timestampMs(b.created_at) - timestampMs(a.created_at));
+  if (task_id) {
+    // An unknown ID is no error for a search: it finds nothing.
+    const response = await send(z, { url: itemPath(PATHS.tasks, task_id), skipThrowForStatus: true });
+    if (response.status === 404) return [];
+    const task = parse(z, response, Task);
+    return matches(task) ? [toTaskOutput(task)] : [];
+  }
 
-/** The task with this ID, or none: an unknown ID is no error for a search. */
-const taskById = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
-  const answer = await callApi(z, bundle, {
-    path: ['tasks', taskId],
-    schema: Task,
-    what: 'finding the task',
-    expect: [404],
-  });
-  return answer.ok ? answer.data : undefined;
-};
-
-/** Pages through the newest tasks until one matches, the list ends, or MAX_LIST_REQUESTS is reached. */
-const recentMatches = async (z: ZObject, bundle: Bundle, criteria: Criteria): Promise<Task[]> => {
+  // The newest tasks first, page by page, until one matches, the list ends, or MAX_LIST_REQUESTS is reached.
   const found: Task[] = [];
   for (let page = 0; page < MAX_LIST_REQUESTS && found.length === 0; page++) {
     const offset = page * MAX_TASKS_PER_PAGE;
-    const { tasks, total } = await listTasks(z, bundle, { status: criteria.status, limit: MAX_TASKS_PER_PAGE, offset });
-    found.push(...tasks.filter((task) => matches(task, criteria)));
+    const params = { limit: MAX_TASKS_PER_PAGE, offset, ...(status && { status }) };
+    const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+    found.push(...tasks.slice(0, MAX_TASKS_PER_PAGE).filter(matches));
     if (tasks.length < MAX_TASKS_PER_PAGE || offset + tasks.length >= total) break;
   }
-  return found;
-};
-
-const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const { task_id, ...criteria } = parseStepInput(z, FindTaskInput, bundle.inputData, inputFields);
-  if (task_id) {
-    const task = await taskById(z, bundle, task_id);
-    return task && matches(task, criteria) ? [toTaskOutput(task)] : [];
-  }
-  return newestFirst(await recentMatches(z, bundle, criteria)).map(toTaskOutput);
+  return found.sort((a, b) => timestampMs(b.created_at) - timestampMs(a.created_at)).map(toTaskOutput);
 };
 
 export default defineSearch({

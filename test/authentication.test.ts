@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import nock from 'nock';
 import App from '../index';
+import { hostileValue, SEED } from './properties/arbitraries';
 import {
   API,
   apiKeyAuth,
@@ -12,6 +14,7 @@ import {
   SECRETS,
   useNock,
 } from './support/app';
+import { answerEveryRequest, runAsZapier } from './support/zapier';
 
 useNock();
 
@@ -39,16 +42,7 @@ describe('API key authentication', () => {
     expect(baseUrl).toMatchObject({ key: 'base_url', required: false });
   });
 
-  it('tests with /me and sends the key as a bearer token', async () => {
-    nock(API, { reqheaders: { authorization: `Bearer ${SECRETS.apiKey}` } })
-      .get('/me')
-      .reply(200, me);
-    const account = await appTester(auth.test as never, { authData: apiKeyAuth });
-    expect(account).toEqual({ id: 'usr_42', email: 'ada@example.com', name: 'Ada Lovelace', host: null });
-  });
-
-  it('falls back to /v1/users/me when production rejects a ct_ key at /me', async () => {
-    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+  it('tests with /v1/users/me, which takes `ct_` keys, in one request with the key as a bearer token', async () => {
     nock(BASE, { reqheaders: { authorization: `Bearer ${SECRETS.apiKey}` } })
       .get('/v1/users/me')
       .reply(200, userMe);
@@ -56,16 +50,15 @@ describe('API key authentication', () => {
     expect(account).toEqual({ id: 'usr_42', email: 'ada@example.com', name: 'Ada Lovelace', host: null });
   });
 
-  it('says the key was rejected when both endpoints refuse it', async () => {
-    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+  it('says the key was rejected, and why that may be, when CodeTether refuses it', async () => {
     nock(BASE).get('/v1/users/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(appTester(auth.test as never, { authData: apiKeyAuth }));
     expect(failure.message).toMatch(/^CodeTether rejected the API key: it may have been revoked or have expired/);
     expect(failure.message).not.toContain(SECRETS.apiKey);
   });
 
-  it('does not fall back for a key that is not a ct_ key', async () => {
-    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+  it('says a rejected key without `ct_` is likely no CodeTether key', async () => {
+    nock(BASE).get('/v1/users/me').reply(401, { detail: 'Authentication required' });
     const failure = await failureOf(appTester(auth.test as never, { authData: { api_key: 'not-a-codetether-key' } }));
     expect(failure.message).toMatch(
       /^CodeTether rejected the API key: CodeTether's API keys start with `ct_`, and this one does not/,
@@ -73,8 +66,7 @@ describe('API key authentication', () => {
   });
 
   it('labels an account whose profile has neither name nor email by its ID', async () => {
-    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
-    nock(BASE).get('/v1/users/me').reply(200, { id: 'usr_42', email: null, status: 'active' });
+    nock(BASE).get('/v1/users/me').reply(200, { id: 'usr_42', email: '', status: 'active' });
     const account = await appTester(auth.test as never, { authData: apiKeyAuth });
     expect(account).toEqual({ id: 'usr_42', email: null, name: null, host: null });
     await expect(appTester(auth.connectionLabel as never, { inputData: account as never })).resolves.toBe(
@@ -120,7 +112,7 @@ describe('API key authentication', () => {
   });
 
   it('talks to a self-hosted instance and names its host in the label', async () => {
-    nock('https://codetether.example.com').get('/v1/automation/me').reply(200, me);
+    nock('https://codetether.example.com').get('/v1/users/me').reply(200, userMe);
     const account = await appTester(auth.test as never, {
       authData: { ...apiKeyAuth, base_url: 'https://codetether.example.com/' },
     });
@@ -152,7 +144,7 @@ describe('API key authentication', () => {
   });
 
   it('allows plain http for the local emulator on loopback', async () => {
-    nock('http://127.0.0.1:4010').get('/v1/automation/me').reply(200, me);
+    nock('http://127.0.0.1:4010').get('/v1/users/me').reply(200, userMe);
     const account = await appTester(auth.test as never, {
       authData: { ...apiKeyAuth, base_url: 'http://127.0.0.1:4010' },
     });
@@ -163,16 +155,27 @@ describe('API key authentication', () => {
 describe('OAuth2 authentication', () => {
   const auth = appFor('oauth2').authentication!;
   const config = auth.oauth2Config!;
+  const tokenAnswer = {
+    access_token: SECRETS.accessToken,
+    token_type: 'Bearer',
+    expires_in: 3600,
+    refresh_token: SECRETS.refreshToken,
+    scope: 'tasks:read tasks:write',
+  };
 
-  it('uses the authorization code flow with PKCE, both scopes and auto refresh', () => {
+  it('uses the authorization code flow with PKCE, both scopes and auto refresh, and asks the user for no address', () => {
     expect(auth.type).toBe('oauth2');
     expect(config).toMatchObject({ enablePkce: true, autoRefresh: true, scope: 'tasks:read tasks:write' });
-    expect(auth.fields!.map((field) => field.key)).toEqual(['base_url', 'webhook_secret']);
+    expect(auth.fields!.map((field) => field.key)).toEqual(['webhook_secret']);
   });
 
-  it('builds the authorize URL on the chosen instance', async () => {
+  it('sends the user to the build’s instance to sign in, whatever the form holds', async () => {
     const url = (await oauthAppTester(config.authorizeUrl as never, {
-      inputData: { state: 'st4te', redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App1CLIAPI/' },
+      inputData: {
+        state: 'st4te',
+        redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App1CLIAPI/',
+        base_url: 'https://evil.example.net',
+      },
     })) as string;
     const parsed = new URL(url);
     expect(parsed.origin + parsed.pathname).toBe(`${BASE}/oauth/authorize`);
@@ -183,36 +186,18 @@ describe('OAuth2 authentication', () => {
       state: 'st4te',
       redirect_uri: 'https://zapier.com/dashboard/auth/oauth/return/App1CLIAPI/',
     });
-    const selfHosted = (await oauthAppTester(config.authorizeUrl as never, {
-      inputData: { base_url: 'https://ct.example.org' },
-    })) as string;
-    expect(selfHosted.startsWith('https://ct.example.org/oauth/authorize?')).toBe(true);
   });
 
-  it('refuses a bad base URL before sending the user anywhere', async () => {
-    const failure = await failureOf(
-      oauthAppTester(config.authorizeUrl as never, { inputData: { base_url: 'ftp://x' } }),
-    );
-    expect(failure.message).toMatch(/must start with https:\/\//);
-  });
-
-  it('exchanges the code with the PKCE verifier and keeps the instance', async () => {
+  it('exchanges the code with the PKCE verifier at the build’s instance, and keeps that instance', async () => {
     let form: URLSearchParams | undefined;
-    nock('https://ct.example.org')
+    nock(BASE)
       .post('/oauth/token', (body) => {
         form = new URLSearchParams(body);
         return true;
       })
-      .reply(200, {
-        access_token: SECRETS.accessToken,
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: SECRETS.refreshToken,
-        scope: 'tasks:read tasks:write',
-      });
+      .reply(200, tokenAnswer);
     const result = await oauthAppTester(config.getAccessToken as never, {
       inputData: {
-        base_url: 'https://ct.example.org',
         code: 'c0de',
         redirect_uri: 'https://zapier.test/r',
         code_verifier: 'v'.repeat(43),
@@ -223,7 +208,7 @@ describe('OAuth2 authentication', () => {
     expect(result).toEqual({
       access_token: SECRETS.accessToken,
       refresh_token: SECRETS.refreshToken,
-      base_url: 'https://ct.example.org',
+      base_url: BASE,
       webhook_secret: SECRETS.webhookSecret,
     });
     expect(Object.fromEntries(form!)).toEqual({
@@ -234,6 +219,69 @@ describe('OAuth2 authentication', () => {
       client_id: 'codetether-zapier-test',
       client_secret: SECRETS.clientSecret,
     });
+  });
+
+  it('sends the client secret, a code or a token nowhere but the build’s instance, whatever the input', async () => {
+    const seen: string[] = [];
+    const stand_in = answerEveryRequest((request) => {
+      seen.push(request.url);
+      return { status: 200, body: tokenAnswer };
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.dictionary(
+            fc.constantFrom('base_url', 'code', 'redirect_uri', 'code_verifier', 'state', 'webhook_secret', 'url'),
+            fc.oneof(
+              fc.constantFrom('https://evil.example.net', 'http://127.0.0.1:9', '//evil.example.net'),
+              hostileValue,
+            ),
+          ),
+          fc.dictionary(fc.constantFrom('base_url', 'refresh_token', 'access_token'), hostileValue),
+          async (inputData, authData) => {
+            for (const method of ['getAccessToken', 'refreshAccessToken']) {
+              await runAsZapier(appFor('oauth2'), `authentication.oauth2Config.${method}`, {
+                inputData,
+                authData: { ...oauthAuth, ...authData },
+              });
+            }
+          },
+        ),
+        { seed: SEED, numRuns: 60 },
+      );
+    } finally {
+      stand_in.stop();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const url of seen) expect(url).toBe(`${BASE}/oauth/token`);
+  });
+
+  it('logs no token of an answer cut off in transit, at any length', async () => {
+    const fresh = {
+      access_token: 'oat_fresh_4e6a8c0b2d4f6a8c0e2b4d6f',
+      refresh_token: 'ort_fresh_7b9d1f3a5c7e9b1d3f5a7c9e',
+    };
+    const answer = JSON.stringify({ ...tokenAnswer, ...fresh });
+    for (let length = 0; length <= answer.length; length++) {
+      const cut = answer.slice(0, length);
+      for (const method of ['getAccessToken', 'refreshAccessToken']) {
+        const stand_in = answerEveryRequest(() => ({
+          status: 200,
+          body: cut,
+          headers: { 'Content-Type': 'application/json' },
+        }));
+        const run = await runAsZapier(appFor('oauth2'), `authentication.oauth2Config.${method}`, {
+          inputData: { code: 'c0de' },
+          authData: oauthAuth,
+        });
+        stand_in.stop();
+        const said = `${run.logs}\n${run.failure?.message ?? ''}`;
+        for (const token of Object.values(fresh)) {
+          // Any eight characters of a token would be too many.
+          expect(said).not.toContain(token.slice(-8));
+        }
+      }
+    }
   });
 
   it('signs in with a server that issues no refresh token', async () => {
@@ -269,9 +317,8 @@ describe('OAuth2 authentication', () => {
       .reply(200, '<html><body>Please sign in</body></html>', { 'Content-Type': 'text/html' });
     const failure = await failureOf(oauthAppTester(config.getAccessToken as never, { inputData: { code: 'c' } }));
     expect(failure.message).toBe(
-      'CodeTether sent an unexpected answer to signing in: the answer should be an object, not text. If this keeps happening, contact CodeTether support.',
+      'CodeTether sent an answer that is not JSON while signing in (HTTP 200). If this keeps happening, contact CodeTether support.',
     );
-    expect(failure.message).not.toContain('<');
   });
 
   it('says so when the token answer lacks the access token', async () => {
@@ -288,16 +335,16 @@ describe('OAuth2 authentication', () => {
       )
       .reply(200, { access_token: 'oat_new', refresh_token: 'ort_rotated', expires_in: 3600 });
     const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
-    expect(result).toEqual({ access_token: 'oat_new', refresh_token: 'ort_rotated' });
+    expect(result).toEqual({ access_token: 'oat_new', refresh_token: 'ort_rotated', base_url: BASE });
   });
 
   it('keeps the old refresh token when the server does not rotate it', async () => {
     nock(BASE).post('/oauth/token').reply(200, { access_token: 'oat_new' });
     const result = await oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth });
-    expect(result).toEqual({ access_token: 'oat_new', refresh_token: SECRETS.refreshToken });
+    expect(result).toEqual({ access_token: 'oat_new', refresh_token: SECRETS.refreshToken, base_url: BASE });
   });
 
-  it('tests with /me, also for an account without name or email', async () => {
+  it('tests with /v1/automation/me, also for an account without name or email', async () => {
     nock(API).get('/me').reply(200, { id: 'usr_42', email: null, authenticated: true });
     await expect(oauthAppTester(auth.test as never, { authData: oauthAuth })).resolves.toEqual({
       id: 'usr_42',
@@ -307,12 +354,14 @@ describe('OAuth2 authentication', () => {
     });
   });
 
-  it('tests with /me and asks for a refresh on 401', async () => {
+  it('tests with /v1/automation/me and asks for a refresh on 401', async () => {
     nock(API, { reqheaders: { authorization: `Bearer ${SECRETS.accessToken}` } })
       .get('/me')
       .reply(200, me);
     await expect(oauthAppTester(auth.test as never, { authData: oauthAuth })).resolves.toMatchObject({ id: 'usr_42' });
-    nock(API).get('/me').reply(401, { detail: 'Authentication required' });
+    nock(API)
+      .get('/me')
+      .reply(401, { detail: { error: 'unauthorized', message: 'Invalid or expired token' } });
     const failure = await failureOf(oauthAppTester(auth.test as never, { authData: oauthAuth }));
     expect(failure.name).toBe('RefreshAuthError');
   });
@@ -352,10 +401,10 @@ describe('OAuth2 authentication', () => {
     nock(BASE).post('/oauth/token').reply(429, { error: 'slow_down' }, { 'Retry-After': '99999999999' });
     const failure = await failureOf(oauthAppTester(config.refreshAccessToken as never, { authData: oauthAuth }));
     expect(failure.name).toBe('ThrottledError');
-    expect(JSON.parse(failure.raw.message)).toEqual({
-      message: "CodeTether's rate limit was reached; Zapier will try again in 3600 seconds.",
-      delay: 3600,
-    });
+    expect(failure.delay).toBe(3600);
+    expect(failure.message).toBe(
+      "CodeTether's rate limit was reached while signing in; Zapier will try again in 3600 seconds.",
+    );
   });
 
   it('asks to reconnect, without a request, when the access token cannot be sent', async () => {

@@ -5,8 +5,7 @@ import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import { zapierRuntime } from '../dev/zap/runtime';
 import App from '../index';
-import type { AuthFlavour } from '../lib/auth-flavour';
-import { API, SECRETS, useNock } from './support/app';
+import { type Flavour as AuthFlavour, BASE, SECRETS, useNock } from './support/app';
 import { CHECKS, type Definition } from './support/definition-rules';
 
 useNock();
@@ -53,17 +52,22 @@ describe.each(FLAVOURS)('the %s build, checked as Zapier checks it', (flavour) =
 
 describe('the compiled entry, loaded as Zapier runtime loads it', () => {
   it.each([
-    ['api_key', 'custom', { api_key: SECRETS.apiKey }],
-    ['oauth2', 'oauth2', { access_token: SECRETS.accessToken }],
-  ] as const)('exports the definition itself and runs the %s connection test', async (flavour, type, authData) => {
-    const { entry, definition } = built[flavour];
-    expect(definition.default).toBeUndefined();
-    expect(definition.authentication?.type).toBe(type);
+    ['api_key', 'custom', { api_key: SECRETS.apiKey }, '/v1/users/me'],
+    ['oauth2', 'oauth2', { access_token: SECRETS.accessToken }, '/v1/automation/me'],
+  ] as const)(
+    'exports the definition itself and runs the %s connection test',
+    async (flavour, type, authData, path) => {
+      const { entry, definition } = built[flavour];
+      expect(definition.default).toBeUndefined();
+      expect(definition.authentication?.type).toBe(type);
 
-    nock(API).get('/me').reply(200, { id: 'usr_1', email: 'ada@example.com', name: 'Ada', authenticated: true });
-    const answer = await zapierRuntime(entry).run('authentication.test', { authData });
-    expect(answer.results).toMatchObject({ id: 'usr_1', email: 'ada@example.com' });
-  });
+      nock(BASE)
+        .get(path)
+        .reply(200, { id: 'usr_1', email: 'ada@example.com', name: 'Ada', first_name: 'Ada', authenticated: true });
+      const answer = await zapierRuntime(entry).run('authentication.test', { authData });
+      expect(answer.results).toMatchObject({ id: 'usr_1', email: 'ada@example.com' });
+    },
+  );
 
   it('offers API key authentication when built without a choice, as in the tests', () => {
     expect(App.authentication?.type).toBe('custom');

@@ -1,6 +1,6 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { callApi } from '../lib/api/client';
-import { ApiInfo, MODELS } from '../lib/api/contract';
+import { ApiInfo, MODELS, PATHS } from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
 
 type ModelChoice = { id: string; name: string };
 
@@ -10,23 +10,16 @@ const choiceOf = (model: string): ModelChoice => ({
 });
 
 /**
- * The models of the connected server, from `GET /v1/automation/`. The
- * dropdown must never be empty, so any failure falls back to the contract's list.
+ * The models of the connected server, from `GET /v1/automation/`. A server
+ * without that list (no such route, or an answer that names no models) gets
+ * the models production accepted when the contract was written; any other
+ * failure says what went wrong, so that Zapier can refresh a sign-in or
+ * wait out a rate limit.
  */
-const perform = async (z: ZObject, bundle: Bundle): Promise<ModelChoice[]> => {
-  let models: readonly string[] = MODELS;
-  try {
-    const { data } = await callApi(z, bundle, {
-      path: [],
-      trailingSlash: true,
-      schema: ApiInfo,
-      what: 'listing models',
-    });
-    if (data.models?.length) models = data.models;
-  } catch {
-    // The contract's list is what production accepted when it was written.
-  }
-  return [...new Set(['default', ...models])].map(choiceOf);
+const perform = async (z: ZObject, _bundle: Bundle): Promise<ModelChoice[]> => {
+  const response = await send(z, { url: PATHS.api, skipThrowForStatus: true });
+  const listed = response.status === 404 || response.status === 405 ? undefined : parse(z, response, ApiInfo).models;
+  return [...new Set(['default', ...(listed?.length ? listed : MODELS)])].map(choiceOf);
 };
 
 export default defineTrigger({
@@ -40,10 +33,6 @@ export default defineTrigger({
   operation: {
     type: 'polling',
     perform,
-    outputFields: [
-      { key: 'id', label: 'Model' },
-      { key: 'name', label: 'Name' },
-    ],
     sample: choiceOf('claude-sonnet'),
   },
 });

@@ -1,19 +1,16 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { DEFAULT_TASKS_PER_PAGE } from '../lib/api/contract';
-import { listTasks } from '../lib/api/task-list';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { taskSampleIn } from '../lib/steps/task-samples';
+import { DEFAULT_TASKS_PER_PAGE, PATHS, TaskList } from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
+import { requestedPage } from '../lib/steps/step-input';
+
+type TaskChoice = { id: string; title: string };
 
 /** The newest tasks first; "Load more" asks for the next page (bundle.meta.page counts from 0). */
-const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  // Zapier sends a number; anything else (text, an object) means the first page.
-  const requested = bundle.meta?.page;
-  const page = typeof requested === 'number' && Number.isSafeInteger(requested) && requested > 0 ? requested : 0;
-  const { tasks } = await listTasks(z, bundle, {
-    limit: DEFAULT_TASKS_PER_PAGE,
-    offset: page * DEFAULT_TASKS_PER_PAGE,
-  });
-  return tasks.map(toTaskOutput);
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskChoice[]> => {
+  const page = requestedPage(bundle.meta);
+  const params = { limit: DEFAULT_TASKS_PER_PAGE, offset: page * DEFAULT_TASKS_PER_PAGE };
+  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+  return tasks.slice(0, DEFAULT_TASKS_PER_PAGE).map((task) => ({ id: task.task_id, title: task.title }));
 };
 
 export default defineTrigger({
@@ -28,7 +25,6 @@ export default defineTrigger({
     type: 'polling',
     canPaginate: true,
     perform,
-    outputFields: [...taskOutputFields],
-    sample: taskSampleIn('completed'),
+    sample: { id: 'tsk_7Hq2mX9vLp', title: 'Summarise customer email from Dana Whitfield' } satisfies TaskChoice,
   },
 });

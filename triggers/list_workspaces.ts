@@ -1,42 +1,50 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { callApi } from '../lib/api/client';
-import { GLOBAL_CODEBASE, WORKSPACES_PREFIX, WorkspaceList } from '../lib/api/contract';
+import { GLOBAL_CODEBASE, PATHS, WorkspaceList } from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
+import { excerpt } from '../lib/api/text';
+import { requestedPage } from '../lib/steps/step-input';
 
 type CodebaseChoice = { id: string; name: string };
 
 const noCodebase: CodebaseChoice = { id: GLOBAL_CODEBASE, name: 'global (no particular codebase)' };
 
+/** Choices per page of the dropdown ("Load more" shows the next): a server may list thousands of codebases. */
+export const CODEBASES_PER_PAGE = 100;
+/** The longest name a choice shows; the ID is kept whole. */
+const MAX_NAME_LENGTH = 80;
+
 const TYPE_IT = 'You can still type a codebase ID in the Codebase field, or leave it at `global`.';
 
 /**
- * The workspaces registered on the connected server, `global` first. A
- * dropdown trigger that fails shows its message in the dropdown, so a server
- * without the route, or without its agent bridge, says so there.
+ * The workspaces registered on the connected server, `global` first, a page
+ * at a time. A dropdown trigger that fails shows its message in the
+ * dropdown, so a server without the route, or without its agent bridge,
+ * says so there.
  */
 const perform = async (z: ZObject, bundle: Bundle): Promise<CodebaseChoice[]> => {
-  const answer = await callApi(z, bundle, {
-    prefix: WORKSPACES_PREFIX,
-    path: ['workspaces'],
-    schema: WorkspaceList,
-    what: 'listing codebases',
-    expect: [404, 503],
-  });
-  if (answer.ok) {
-    const workspaces = answer.data.filter((workspace) => workspace.id !== GLOBAL_CODEBASE);
-    return [noCodebase, ...workspaces.map((workspace) => ({ id: workspace.id, name: workspace.name || workspace.id }))];
-  }
-  if (answer.status === 404) {
+  const response = await send(z, { url: PATHS.workspaces, skipThrowForStatus: true });
+  if (response.status === 404) {
     throw new z.errors.Error(
       `This CodeTether server does not offer a list of its codebases. ${TYPE_IT}`,
       'codebases_not_listed',
       404,
     );
   }
-  throw new z.errors.Error(
-    `This CodeTether server cannot list its codebases right now: its agent bridge is not available. ${TYPE_IT}`,
-    'codebases_unavailable',
-    503,
-  );
+  if (response.status === 503) {
+    throw new z.errors.Error(
+      `This CodeTether server cannot list its codebases right now: its agent bridge is not available. ${TYPE_IT}`,
+      'codebases_unavailable',
+      503,
+    );
+  }
+  const choices = [
+    noCodebase,
+    ...parse(z, response, WorkspaceList)
+      .filter((workspace) => workspace.id !== GLOBAL_CODEBASE)
+      .map((workspace) => ({ id: workspace.id, name: excerpt(workspace.name || workspace.id, MAX_NAME_LENGTH) })),
+  ];
+  const page = requestedPage(bundle.meta);
+  return choices.slice(page * CODEBASES_PER_PAGE, (page + 1) * CODEBASES_PER_PAGE);
 };
 
 export default defineTrigger({
@@ -49,11 +57,8 @@ export default defineTrigger({
   },
   operation: {
     type: 'polling',
+    canPaginate: true,
     perform,
-    outputFields: [
-      { key: 'id', label: 'Codebase ID' },
-      { key: 'name', label: 'Name' },
-    ],
-    sample: { id: 'ws_8Kd3nP0qRt', name: 'marketing-site' },
+    sample: { id: 'ws_8Kd3nP0qRt', name: 'marketing-site' } satisfies CodebaseChoice,
   },
 });

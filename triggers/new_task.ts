@@ -1,11 +1,18 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { listTasks, tasksPerPoll } from '../lib/api/task-list';
+import { MAX_TASKS_PER_PAGE, PATHS, TaskList } from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
 import { triggerNote } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { taskSampleIn } from '../lib/steps/task-samples';
+import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
 
-const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> =>
-  (await listTasks(z, bundle, { limit: tasksPerPoll(bundle) })).tasks.map(toTaskOutput);
+/** Enough for the Zap editor to show a few samples. */
+const SAMPLE_SIZE = 3;
+
+/** The newest tasks, a full page of them, so that a poll sees every task created since the last one. */
+const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
+  const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params: { limit } }), TaskList);
+  return tasks.slice(0, limit).map(toTaskOutput);
+};
 
 export default defineTrigger({
   key: 'new_task',
@@ -18,7 +25,7 @@ export default defineTrigger({
     type: 'polling',
     inputFields: [
       triggerNote(
-        'Any new task: created by a Zap, the dashboard or the API. Checks every few minutes and works with every CodeTether server; to act the moment an agent starts or finishes a task, use the instant **Task Started** or **Task Completed** triggers, if your server offers webhook subscriptions.',
+        `Any new task: created by a Zap, the dashboard or the API. Checks every few minutes and works with every CodeTether server; it sees up to ${MAX_TASKS_PER_PAGE} new tasks between two checks. To act the moment an agent starts or finishes a task, use the instant **Task Started** or **Task Completed** triggers, if your server offers webhook subscriptions.`,
       ),
     ],
     perform,

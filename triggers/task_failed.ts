@@ -4,7 +4,7 @@ export default instantTaskTrigger({
   key: 'task_failed',
   event: 'task_failed',
   label: 'Task Failed',
-  description: 'Triggers when a task fails.',
+  description: 'Triggers when a task fails, on servers with webhook subscriptions.',
   helpText:
-    'Instant: fires the moment a task fails, with the error the agent reported. Needs a CodeTether server that offers webhook subscriptions; with any other, use **Task Finished**.',
+    "Instant: fires the moment a task fails, with the error the agent reported. It needs a CodeTether server that offers webhook subscriptions, which CodeTether's own service does not yet; testing the trigger tells you. Without them, use **Task Finished**.",
 });

@@ -1,13 +1,25 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import type { Task } from '../lib/api/contract';
-import { listTasks, tasksPerPoll } from '../lib/api/task-list';
+import { MAX_TASKS_PER_PAGE, PATHS, type Task, TaskList } from '../lib/api/contract';
+import { parse, send } from '../lib/api/http';
 import { timestampMs } from '../lib/api/timestamps';
 import { triggerNote } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, toTaskOutput } from '../lib/steps/task-output';
-import { taskSampleIn } from '../lib/steps/task-samples';
+import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
 
 /** A cancelled task was stopped, not finished: Task Finished leaves it out. */
 const COMPLETED_OR_FAILED = ['completed', 'failed'] as const;
+
+/**
+ * How far back a poll looks. CodeTether lists tasks newest *created* first,
+ * so a task that runs long finishes behind newer ones: each poll reads every
+ * task of each outcome created in the horizon, a page at a time, and so sees
+ * every task that finishes within the horizon of its creation. At most
+ * MAX_PAGES a status keeps a poll at 10 requests (the rate limit is 60 a
+ * minute), which covers 500 tasks of each outcome a horizon.
+ */
+export const HORIZON_MS = 24 * 3600 * 1000;
+export const MAX_PAGES = 5;
+/** Enough for the Zap editor to show a few samples. */
+const SAMPLE_SIZE = 3;
 
 /** Production's naive timestamps are UTC; timestampMs reads them so, not as local time. */
 const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task.created_at);
@@ -19,18 +31,33 @@ const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task
 const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `${task.task_id}-${task.status}` });
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const limit = tasksPerPoll(bundle);
-  // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
-  const lists = await Promise.all(
-    COMPLETED_OR_FAILED.map(async (status) =>
-      (await listTasks(z, bundle, { status, limit })).tasks.filter((task) => task.status === status),
-    ),
+  const sampling = Boolean(bundle.meta?.isLoadingSample);
+  const limit = sampling ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+  const since = Date.now() - HORIZON_MS;
+  /** Every task of one outcome created in the horizon, newest created first. */
+  const finished = async (status: Task['status']): Promise<Task[]> => {
+    const read: Task[] = [];
+    for (let page = 0; page < (sampling ? 1 : MAX_PAGES); page++) {
+      const params = { status, limit, offset: page * limit };
+      const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+      // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
+      read.push(...tasks.slice(0, limit).filter((task) => task.status === status));
+      const oldest = tasks.at(-1);
+      const pastHorizon = oldest !== undefined && timestampMs(oldest.created_at) < since;
+      if (tasks.length < limit || (page + 1) * limit >= total || pastHorizon) break;
+    }
+    return read;
+  };
+  const lists = await Promise.all(COMPLETED_OR_FAILED.map(finished));
+  return (
+    lists
+      .flat()
+      // Finishes Zapier saw in earlier polls need not come again; a finish time that cannot be read does.
+      .filter((task) => sampling || finishedAt(task) === 0 || finishedAt(task) >= since)
+      .sort((a, b) => finishedAt(b) - finishedAt(a))
+      .slice(0, sampling ? SAMPLE_SIZE : undefined)
+      .map(finishOutput)
   );
-  return lists
-    .flat()
-    .sort((a, b) => finishedAt(b) - finishedAt(a))
-    .slice(0, limit)
-    .map(finishOutput);
 };
 
 const sample = taskSampleIn('completed');
@@ -46,7 +73,7 @@ export default defineTrigger({
     type: 'polling',
     inputFields: [
       triggerNote(
-        'Checks every few minutes and works with every CodeTether server. If yours offers webhook subscriptions, the instant **Task Completed** and **Task Failed** triggers are faster.',
+        'Checks every few minutes and works with every CodeTether server. It sees every task that finishes within 24 hours of its creation, for up to 500 completed and 500 failed tasks a day. If your server offers webhook subscriptions, the instant **Task Completed** and **Task Failed** triggers are faster.',
       ),
     ],
     perform,

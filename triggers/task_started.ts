@@ -4,7 +4,7 @@ export default instantTaskTrigger({
   key: 'task_started',
   event: 'task_started',
   label: 'Task Started',
-  description: 'Triggers when an agent starts working on a task.',
+  description: 'Triggers when an agent starts a task, on servers with webhook subscriptions.',
   helpText:
-    'Instant: fires the moment an agent starts working on a task. Needs a CodeTether server that offers webhook subscriptions; with any other, use **New Task**.',
+    "Instant: fires the moment an agent starts working on a task. It needs a CodeTether server that offers webhook subscriptions, which CodeTether's own service does not yet; testing the trigger tells you. Without them, use **New Task**.",
 });

@@ -38,11 +38,15 @@ const STALLED_BODY_START = '{"tasks": [';
 /** Faults in force and the requests they hold, all released when the emulator closes. */
 export class FaultInjector {
   private readonly releases = new Set<() => void>();
+  /** Who waits for a rule to spoil its first request. */
+  private readonly waiting = new Map<FaultRule, () => void>();
 
   constructor(private readonly rules: FaultRule[]) {}
 
-  inject(rule: FaultRule): void {
+  /** Adds a rule; the promise settles when it has spoiled its first request (a stall: the request is held). */
+  inject(rule: FaultRule): Promise<void> {
     this.rules.push(rule);
+    return new Promise((resolve) => this.waiting.set(rule, resolve));
   }
 
   close(): void {
@@ -55,6 +59,8 @@ export class FaultInjector {
     const request = `${c.req.method} ${c.req.path}`;
     const rule = this.rules.find((candidate) => !candidate.match || request.startsWith(candidate.match));
     if (!rule) return undefined;
+    this.waiting.get(rule)?.();
+    this.waiting.delete(rule);
     if (rule.times !== undefined) {
       rule.times -= 1;
       if (rule.times <= 0) this.rules.splice(this.rules.indexOf(rule), 1);

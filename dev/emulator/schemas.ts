@@ -58,8 +58,16 @@ export const CreateWebhookBody = classic(contract.CreateWebhookBody);
 export const ErrorBody = classic(contract.ErrorBody);
 export const Task = classic(contract.Task);
 export const TaskList = classic(contract.TaskList);
-export const TaskListQuery = classic(contract.TaskListQuery);
 export const UserMe = classic(contract.UserMe);
 export const WebhookList = classic(contract.WebhookList);
 export const WebhookSubscription = classic(contract.WebhookSubscription);
 export const WorkspaceList = classic(contract.WorkspaceList);
+
+/** `GET /tasks`'s query, as production validates it: the app only ever sends it. */
+export const TaskListQuery = z.object({
+  status: z.enum(contract.TASK_STATUSES).optional(),
+  limit: z
+    .pipe(z.coerce.number(), z.int().min(1).max(contract.MAX_TASKS_PER_PAGE))
+    .default(contract.DEFAULT_TASKS_PER_PAGE),
+  offset: z.pipe(z.coerce.number(), z.int().min(0)).default(0),
+});

@@ -19,8 +19,8 @@ export interface RunningEmulator {
   deliveriesSettled(): Promise<void>;
   /** OAuth2 tokens for the first user, as if they had just approved the client. */
   signInWithOAuth(): { access_token: string; refresh_token: string };
-  /** Spoils the next matching requests (see faults.ts). */
-  injectFault(rule: FaultRule): void;
+  /** Spoils the next matching requests (see faults.ts); settles once the first one has been spoiled. */
+  injectFault(rule: FaultRule): Promise<void>;
   close(): Promise<void>;
 }
 

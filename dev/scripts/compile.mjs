@@ -1,7 +1,9 @@
 // Compiles the app into dist/index.js (or --out DIR), one bundle of the
-// app's own code with node_modules left as requires, and bakes the
-// authentication scheme into it: CODETETHER_AUTH=oauth2 selects OAuth2, the
-// default is the API key. Zapier's CLI runs this as `_zapier-build` before
+// app's own code with node_modules left as requires, and bakes what the
+// build is for into it (lib/build.ts): CODETETHER_AUTH=oauth2 selects OAuth2,
+// the default is the API key; an OAuth2 build signs in with, and talks to, the
+// one CodeTether instance CODETETHER_OAUTH_SERVER names (by default
+// https://api.codetether.io). Zapier's CLI runs this as `_zapier-build` before
 // validate, build and push, so the definition it uploads is the one the zip
 // runs. One file instead of thirty-odd halves the app's share of a cold start;
 // type-checking is `npm run typecheck`'s job.
@@ -20,6 +22,16 @@ if (!['api_key', 'oauth2'].includes(flavour)) {
   console.error(`CODETETHER_AUTH must be api_key or oauth2, not "${flavour}".`);
   process.exit(1);
 }
+const server = process.env.CODETETHER_OAUTH_SERVER || 'https://api.codetether.io';
+const serverUrl = URL.canParse(server) ? new URL(server) : undefined;
+const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(serverUrl?.hostname ?? '');
+if (!serverUrl || server.replace(/\/$/, '') !== serverUrl.origin || !(serverUrl.protocol === 'https:' || loopback)) {
+  console.error(
+    `CODETETHER_OAUTH_SERVER must be the https:// origin of a CodeTether instance (http only on loopback), not "${server}".`,
+  );
+  process.exit(1);
+}
+const buildFor = flavour === 'oauth2' ? { auth: 'oauth2', server: serverUrl.origin } : { auth: 'api_key' };
 
 // A clean output folder, so that nothing from an earlier build can linger in the zip.
 rmSync(out, { recursive: true, force: true });
@@ -33,8 +45,8 @@ await build({
   platform: 'node',
   target: 'node22',
   format: 'cjs',
-  // lib/auth-flavour.ts reads this: the build's one authentication scheme.
-  define: { CODETETHER_BUILD_AUTH: JSON.stringify(flavour) },
+  // lib/build.ts reads this: the build's one authentication scheme and, for OAuth2, its instance.
+  define: { CODETETHER_BUILD: JSON.stringify(buildFor) },
   logLevel: 'warning',
 });
 // esbuild writes strings as ASCII but leaves regular expressions and some comments as they are;
@@ -48,4 +60,4 @@ if (wide !== -1) {
   );
   process.exit(1);
 }
-console.log(`Compiled ${out} with ${flavour} authentication.`);
+console.log(`Compiled ${out} with ${flavour} authentication${flavour === 'oauth2' ? ` for ${serverUrl.origin}` : ''}.`);

@@ -23,17 +23,17 @@ export interface StepsRun {
 
 const elapsed = (since: number) => `${Math.round(performance.now() - since)} ms`;
 
-/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would, once per authentication flavour. */
-const compile = (project: string, out: string, flavour: 'api_key' | 'oauth2'): string => {
+/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would; an OAuth2 build for the emulator. */
+const compile = (project: string, out: string, flavour: 'api_key' | 'oauth2', server = ''): string => {
   execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', out], {
-    env: { ...process.env, CODETETHER_AUTH: flavour },
+    env: { ...process.env, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: server },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return join(out, 'index.js');
 };
 
 /**
- * Builds the app under .tmp/NAME-PID, starts the Zap (the first two steps),
+ * Builds the app under .tmp/NAME-PID, starts the Zap (the first step),
  * then hands it to `run` with the function that runs and prints a step.
  */
 export const runZapSteps = async (
@@ -64,14 +64,15 @@ export const runZapSteps = async (
   };
 
   try {
-    const apps = await step('Build the app as Zapier runs it', () => ({
-      apiKey: compile(project, join(buildDir, 'api_key'), 'api_key'),
-      oauth2: compile(project, join(buildDir, 'oauth2'), 'oauth2'),
-      summary: `api_key and oauth2 builds in ${relative(project, buildDir)}/`,
-    }));
-    const { running } = await step('Start the emulator and the hook catcher', async () => {
-      zap = await startZap(apps);
-      return { running: zap, summary: `emulator ${zap.emulator.url}, Zapier's hook URLs ${zap.catcher.url}` };
+    const { running } = await step('Start the emulator, build the app for it as Zapier runs it', async () => {
+      zap = await startZap((emulatorUrl) => ({
+        apiKey: compile(project, join(buildDir, 'api_key'), 'api_key'),
+        oauth2: compile(project, join(buildDir, 'oauth2'), 'oauth2', emulatorUrl),
+      }));
+      return {
+        running: zap,
+        summary: `emulator ${zap.emulator.url}; api_key and oauth2 builds in ${relative(project, buildDir)}/; Zapier's hook URLs ${zap.catcher.url}`,
+      };
     });
     await run(running, step);
   } catch (error) {

@@ -12,13 +12,19 @@ import { zapierRuntime } from './runtime';
 export interface AppSources {
   /** The app built with API key authentication: a path to its index.js, or the definition. */
   apiKey: string | object;
+  /** The app built with OAuth2 authentication, signing in with the emulator (its one configured instance). */
   oauth2: string | object;
 }
 
 export type RunningZap = Zap & { stop(): Promise<void> };
 
-export const startZap = async (apps: AppSources, overrides: EmulatorOverrides = {}): Promise<RunningZap> => {
+/** Starts the emulator, then the apps `appsFor` gives for its URL: an OAuth2 build is fixed to one instance. */
+export const startZap = async (
+  appsFor: (emulatorUrl: string) => AppSources | Promise<AppSources>,
+  overrides: EmulatorOverrides = {},
+): Promise<RunningZap> => {
   const emulator = await startEmulator(overrides);
+  const apps = await appsFor(emulator.url);
   const catcher = await startHookCatcher();
   // What Zapier passes from the integration's environment: the OAuth client registered with CodeTether.
   const environment = {

@@ -9,9 +9,35 @@
 import * as zod from 'zod/mini';
 
 export const DEFAULT_BASE_URL = 'https://api.codetether.io';
-export const API_PREFIX = ['v1', 'automation'] as const;
+
+/** The paths the app calls, below the connection's Base URL (lib/api/http.ts puts it in front). */
+export const PATHS = {
+  api: '/v1/automation/',
+  tasks: '/v1/automation/tasks',
+  webhooks: '/v1/automation/webhooks',
+  automationMe: '/v1/automation/me',
+  usersMe: '/v1/users/me',
+  workspaces: '/v1/agent/workspaces',
+  token: '/oauth/token',
+  authorize: '/oauth/authorize',
+} as const;
+
+/** A path to one item, such as `/v1/automation/tasks/{id}`; the ID is a checked `ItemId`. */
+export const itemPath = (collection: string, id: string): string => `${collection}/${encodeURIComponent(id)}`;
+
 /** No ID of a task or subscription is longer; a longer one can name nothing. */
 export const MAX_ID_LENGTH = 200;
+
+/**
+ * An ID that can go into a URL path as one segment: not empty, not "." or
+ * ".." (which URL parsing resolves away, percent-encoded or not), no half
+ * characters (which cannot be encoded), no longer than any ID.
+ */
+export const ItemId = zod.string().check(
+  zod.minLength(1),
+  zod.maxLength(MAX_ID_LENGTH),
+  zod.refine((id) => id.isWellFormed() && !/^(\.|%2e){1,2}$/i.test(id), 'is not a valid ID'),
+);
 
 export const TASK_STATUSES = ['queued', 'running', 'needs_input', 'completed', 'failed', 'cancelled'] as const;
 export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
@@ -65,7 +91,7 @@ const nullableTimestamp = () => zod.nullish(timestamp());
 
 /** The fields a task has from its creation on: all that `POST /tasks` answers. */
 const firstTaskFields = () => ({
-  task_id: text(1),
+  task_id: ItemId,
   run_id: zod.nullish(zod.string()),
   status: TaskStatus,
   title: zod.string(),
@@ -109,18 +135,6 @@ export type CreatedTask = zod.infer<typeof CreatedTask>;
 export const DEFAULT_TASKS_PER_PAGE = 50;
 export const MAX_TASKS_PER_PAGE = 100;
 
-const queryInt = (min: number, max: number | undefined, fallback: number) =>
-  zod._default(
-    zod.pipe(zod.coerce.number(), zod.int().check(zod.minimum(min), ...(max === undefined ? [] : [zod.maximum(max)]))),
-    fallback,
-  );
-
-export const TaskListQuery = zod.object({
-  status: zod.optional(TaskStatus),
-  limit: queryInt(1, MAX_TASKS_PER_PAGE, DEFAULT_TASKS_PER_PAGE),
-  offset: queryInt(0, undefined, 0),
-});
-
 export const TaskList = zod.looseObject({
   tasks: zod.array(Task),
   total: zod.int().check(zod.minimum(0)),
@@ -130,7 +144,7 @@ export const TaskList = zod.looseObject({
 export type TaskList = zod.infer<typeof TaskList>;
 
 export const CancelledTask = zod.looseObject({
-  task_id: text(1),
+  task_id: ItemId,
   status: zod.literal('cancelled'),
   message: zod.nullish(zod.string()),
 });
@@ -167,8 +181,6 @@ export const UserMe = zod.looseObject({
 
 // ---------------------------------------------------------------- workspaces (codebases)
 
-/** Workspaces are listed outside `/v1/automation`, at `GET {base_url}/v1/agent/workspaces`. */
-export const WORKSPACES_PREFIX = ['v1', 'agent'] as const;
 export const Workspace = zod.looseObject({
   id: text(1),
   name: zod.nullish(zod.string()),
@@ -235,9 +247,6 @@ export type WebhookEvent = zod.infer<typeof WebhookEvent>;
 /** A web address: a URL of any other scheme (`javascript:`, `file:`) is no place to send anything. */
 export const WebAddress = zod.url({ protocol: /^https?$/ });
 
-/** A subscription's ID goes into a URL path: printable ASCII, no spaces. */
-export const WebhookId = zod.string().check(zod.regex(/^[\x21-\x7e]{1,200}$/));
-
 /** The shortest secret a client may choose for its subscription. */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
 
@@ -248,6 +257,9 @@ export const CreateWebhookBody = zod.object({
   secret: zod.optional(text(MIN_CLIENT_SECRET_LENGTH)),
   description: zod.optional(text(0, 500)),
 });
+
+/** A subscription's ID, which a Zap keeps and sends back: printable ASCII, no spaces. */
+export const WebhookId = ItemId.check(zod.regex(/^[\x21-\x7e]+$/));
 
 export const WebhookSubscription = zod.looseObject({
   id: WebhookId,
@@ -270,7 +282,7 @@ export const WebhookList = zod.looseObject({
 export const Delivery = zod.looseObject({
   event: text(1),
   event_id: zod.nullish(zod.string()),
-  task_id: text(1),
+  task_id: ItemId,
   run_id: zod.nullish(zod.string()),
   status: zod.nullish(zod.string()),
   result: zod.nullish(zod.string()),

@@ -1,13 +1,15 @@
 /**
- * Turns every error shape of the CodeTether API into a sentence a user can act
- * on, and every unexpected answer into one that names what is wrong. Nothing
- * here ever shows a raw body, an HTML page or a secret.
+ * What a user reads when a request did not give the step what it needed: an
+ * answer that is not a success, or no answer at all. One sentence that says
+ * what went wrong and what to do, never a raw body, markup or a secret; a
+ * ThrottledError where trying again later is safe and may help.
  */
-import type { Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { parseJson } from './answers';
+import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import { parseBaseUrl } from './base-url';
-import { DEFAULT_BASE_URL, ErrorBody, OAuthErrorBody } from './contract';
+import { DEFAULT_BASE_URL, ErrorBody, OAuthErrorBody, PATHS } from './contract';
 import { excerpt, humanReason, sentence } from './text';
+
+type Request = HttpRequestOptions & { url: string };
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -15,6 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
   422: 'Unprocessable Entity',
@@ -28,6 +31,136 @@ const STATUS_TEXT: Record<number, string> = {
 const statusLine = (status: number): string =>
   STATUS_TEXT[status] ? `HTTP ${status} ${STATUS_TEXT[status]}` : `HTTP ${status}`;
 
+// ---------------------------------------------------------------- what a request was for
+
+/** What each request of the app does, in the words of a message, by its method and path. */
+const PURPOSES: [method: string, path: RegExp, purpose: string][] = [
+  ['POST', /^\/v1\/automation\/tasks$/, 'creating the task'],
+  ['GET', /^\/v1\/automation\/tasks$/, 'listing tasks'],
+  ['GET', /^\/v1\/automation\/tasks\/[^/]+$/, 'reading the task'],
+  ['DELETE', /^\/v1\/automation\/tasks\/[^/]+$/, 'cancelling the task'],
+  ['POST', /^\/v1\/automation\/webhooks$/, 'subscribing to task events'],
+  ['GET', /^\/v1\/automation\/webhooks$/, 'listing webhook subscriptions'],
+  ['DELETE', /^\/v1\/automation\/webhooks\/[^/]+$/, 'removing the webhook subscription'],
+  ['GET', /^\/v1\/automation\/?$/, 'listing models'],
+  ['GET', /^\/v1\/(automation|users)\/me$/, 'checking the connection'],
+  ['GET', /^\/v1\/agent\/workspaces$/, 'listing codebases'],
+  ['POST', /^\/oauth\/token$/, 'signing in'],
+];
+
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url, DEFAULT_BASE_URL).pathname;
+  } catch {
+    return url;
+  }
+};
+
+/** "creating the task", for a request's messages. */
+export const purposeOf = (request: { method?: string; url: string }): string => {
+  const method = request.method ?? 'GET';
+  const path = pathOf(request.url);
+  return PURPOSES.find(([m, p]) => m === method && p.test(path))?.[2] ?? 'talking to CodeTether';
+};
+
+const headerOf = (request: Request, name: string): string | undefined =>
+  Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+/** A request that has the same effect when it is sent again: a read, a delete, or a create with an Idempotency-Key. */
+const isRepeatable = (request: Request): boolean =>
+  ['GET', 'DELETE'].includes(request.method ?? 'GET') || headerOf(request, 'idempotency-key') !== undefined;
+
+/** What may have happened to a task that a create without an Idempotency-Key sent, when no clear answer came. */
+const mayExist = (request: Request): string => {
+  if ((request.method ?? 'GET') !== 'POST' || pathOf(request.url) !== PATHS.tasks) return '';
+  let title: unknown;
+  try {
+    title = JSON.parse(String(request.body)).title;
+  } catch {
+    // No title to name.
+  }
+  const byTitle = typeof title === 'string' ? ` (Title Contains “${excerpt(title)}”)` : '';
+  return ` The task may have been created all the same: before running the step again, look for it with a Find Task step${byTitle}, or set an Idempotency Key so that a repeat cannot create it twice.`;
+};
+
+/** Retry-After is bounded: at least a second, at most an hour; 60 s when it says nothing usable. */
+const RETRY_AFTER = { fallback: 60, min: 1, max: 3600 } as const;
+/** The three forms of an HTTP-date (RFC 9110 5.6.7): IMF-fixdate, RFC 850 and asctime. */
+const HTTP_DATE =
+  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/** Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date, bounded. */
+export const retryAfterSeconds = (header: string | null | undefined, nowMs = Date.now()): number => {
+  const value = (header ?? '').trim();
+  let seconds: number;
+  if (/^\d+$/.test(value)) {
+    seconds = Number(value);
+  } else if (HTTP_DATE.test(value)) {
+    // asctime has no zone; HTTP-dates are always GMT.
+    seconds = Math.ceil((Date.parse(value.endsWith('GMT') ? value : `${value} GMT`) - nowMs) / 1000);
+  } else {
+    return RETRY_AFTER.fallback;
+  }
+  return Number.isFinite(seconds)
+    ? Math.min(RETRY_AFTER.max, Math.max(RETRY_AFTER.min, seconds))
+    : RETRY_AFTER.fallback;
+};
+
+/**
+ * A failure that trying again later may cure (an outage, no answer): Zapier
+ * retries a ThrottledError without counting it against the Zap, so that is
+ * what a repeatable request gets; a create that could make a second task says
+ * what to check instead.
+ */
+const outage = (z: ZObject, request: Request, what: string, code: string, retryAfter?: string | null): Error => {
+  if (isRepeatable(request)) {
+    const delay = retryAfterSeconds(retryAfter);
+    return new z.errors.ThrottledError(`${what}. Zapier will try again in ${delay} seconds.`, delay);
+  }
+  return new z.errors.Error(`${what}.${mayExist(request)}`, code);
+};
+
+// ---------------------------------------------------------------- no answer
+
+/** Network failures that a wrong address causes, which no retry cures. */
+const ADDRESS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+/** The failure of a request that got no usable answer: refused, reset, unresolved, too slow or too large. */
+export const noAnswer = (z: ZObject, request: Request, failure: { type?: string; code?: string }): Error => {
+  const host = new URL(request.url).host;
+  const what = purposeOf(request);
+  const code = failure.code && /^[A-Z_]{2,30}$/.test(failure.code) ? failure.code : undefined;
+  if (failure.type === 'request-timeout' || failure.type === 'body-timeout') {
+    const seconds = Math.round((request.timeout ?? 0) / 1000);
+    return outage(
+      z,
+      request,
+      `CodeTether at ${host} did not answer within ${seconds} seconds while ${what}`,
+      'no_answer',
+    );
+  }
+  if (failure.type === 'max-size') {
+    return new z.errors.Error(
+      `CodeTether at ${host} sent an answer far larger than expected while ${what}, so it was not read. If this keeps happening, contact CodeTether support.`,
+      'answer_too_large',
+    );
+  }
+  if (code && ADDRESS_FAILURES.has(code)) {
+    return new z.errors.Error(
+      `CodeTether could not be reached at ${host} while ${what} (${code}). Check the Base URL of your connection.`,
+      'network_error',
+    );
+  }
+  return outage(
+    z,
+    request,
+    `CodeTether at ${host} could not be reached, or closed the connection without answering, while ${what}${code ? ` (${code})` : ''}`,
+    'network_error',
+  );
+};
+
+// ---------------------------------------------------------------- answers that are not a success
+
 /** The connection's secrets, the signing secret of the Zap's subscription, and the OAuth client's secret. */
 const secretsOf = (bundle: Bundle | undefined): string[] =>
   [
@@ -38,8 +171,8 @@ const secretsOf = (bundle: Bundle | undefined): string[] =>
     .map((value) => (typeof value === 'string' ? value.trim() : ''))
     .filter((value) => value.length >= 4);
 
-/** Replaces every secret of the bundle in a message, should a server echo one. */
-const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
+/** Replaces every secret of the bundle in a text, should a server or a bug echo one. */
+export const redactSecrets = (text: string, bundle: Bundle | undefined): string =>
   secretsOf(bundle).reduce((out, secret) => out.split(secret).join(':censored:'), text);
 
 /** A server's words as a message may quote them: secrets removed first, so that clipping cannot leave part of one. */
@@ -62,10 +195,9 @@ const fieldLabel = (loc: ReadonlyArray<string | number>): string => {
 };
 
 /** What CodeTether said, as a sentence, or undefined when it said nothing a user should read. */
-const describeBody = (content: string, reason: Reason): string | undefined => {
-  const json = parseJson(content);
-  if (json === undefined) return reasonFromText(content, reason);
-  const body = ErrorBody.safeParse(json);
+const describeBody = (data: unknown, content: string, reason: Reason): string | undefined => {
+  if (data === undefined) return reasonFromText(content, reason);
+  const body = ErrorBody.safeParse(data);
   if (body.success) {
     const { detail } = body.data;
     if (typeof detail === 'string') return reason(detail);
@@ -77,7 +209,7 @@ const describeBody = (content: string, reason: Reason): string | undefined => {
     }
     return reason(detail.message);
   }
-  const oauth = OAuthErrorBody.safeParse(json);
+  const oauth = OAuthErrorBody.safeParse(data);
   if (oauth.success) {
     const { error, error_description } = oauth.data;
     return reason(error_description ? `${error_description} (${error})` : error);
@@ -106,59 +238,33 @@ const rejectedKeyMessage = (bundle: Bundle): string => {
   return `CodeTether rejected the API key: it may have been revoked or have expired, or it was made on another CodeTether instance than ${instance} (check the Base URL of your connection). ${API_KEYS_HELP}`;
 };
 
-/** Retry-After is bounded: at least a second, at most an hour; 60 s when it says nothing usable. */
-const RETRY_AFTER = { fallback: 60, min: 1, max: 3600 } as const;
-/** The three forms of an HTTP-date (RFC 9110 5.6.7): IMF-fixdate, RFC 850 and asctime. */
-const HTTP_DATE =
-  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+/** The parts of an answer a refusal reads; a raw answer (the OAuth token endpoint's) gives its text itself. */
+export type Answer = Pick<HttpResponse, 'status' | 'getHeader'> & { content: string; data?: unknown; request: Request };
 
-/** Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date, bounded. */
-export const retryAfterSeconds = (header: string | null | undefined, nowMs = Date.now()): number => {
-  const value = (header ?? '').trim();
-  let seconds: number;
-  if (/^\d+$/.test(value)) {
-    seconds = Number(value);
-  } else if (HTTP_DATE.test(value)) {
-    // asctime has no zone; HTTP-dates are always GMT.
-    seconds = Math.ceil((Date.parse(value.endsWith('GMT') ? value : `${value} GMT`) - nowMs) / 1000);
-  } else {
-    return RETRY_AFTER.fallback;
-  }
-  return Number.isFinite(seconds)
-    ? Math.min(RETRY_AFTER.max, Math.max(RETRY_AFTER.min, seconds))
-    : RETRY_AFTER.fallback;
-};
-
-/** An answer that is not a success, as the sentence a user reads. */
-export type Refusal = {
-  status: number;
-  code: string;
-  message: string;
-  /** Only for 429: when Zapier should try again. */
-  retryAfterSeconds?: number;
-};
-
-/** What went wrong with an answer that is not a success, in a sentence that says what to do. */
-export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
-  const { status } = response;
-  const said = describeBody(response.content, (text) => humanReason(redactSecrets(text, bundle)));
-  const because = said ? `: ${said}` : '';
-  const refusal = (message: string, code: string): Refusal => ({
-    status,
-    code,
-    message: redactSecrets(sentence(message), bundle),
-  });
+/**
+ * An answer that is not a success, as the platform error a user reads: one
+ * sentence that says what went wrong and what to do.
+ */
+export const refusalOf = (z: ZObject, response: Answer, bundle: Bundle): Error => {
+  const { status, request } = response;
+  const said = describeBody(response.data, response.content, (text) => humanReason(redactSecrets(text, bundle)));
+  // A body that only repeats the status line ("Internal Server Error") says nothing more.
+  const repeats = said?.replace(/^\d{3}\s*/, '').toLowerCase() === STATUS_TEXT[status]?.toLowerCase();
+  const because = said && !repeats ? `: ${said}` : '';
+  const what = purposeOf(request);
+  const refusal = (message: string, code: string): Error =>
+    new z.errors.Error(redactSecrets(sentence(message), bundle), code, status);
 
   if (status < 400) {
     return refusal(
-      `CodeTether answered with a redirect (${statusLine(status)}) instead of data. Check the Base URL of your connection`,
+      `While ${what}, CodeTether answered with a redirect (${statusLine(status)}) instead of data. Check the Base URL of your connection`,
       'redirect',
     );
   }
   // Never an OAuth connection's: with autoRefresh on, the platform raises RefreshAuthError for a 401 before this runs.
   if (status === 401) return refusal(rejectedKeyMessage(bundle), 'invalid_api_key');
   if (status === 402) {
-    const upgradeUrl = ErrorBody.safeParse(parseJson(response.content)).data?.upgrade_url;
+    const upgradeUrl = ErrorBody.safeParse(response.data).data?.upgrade_url;
     const upgrade =
       upgradeUrl && /^https:\/\/\S+$/.test(upgradeUrl) && upgradeUrl.length <= 200
         ? ` Upgrade your plan at ${upgradeUrl}`
@@ -173,20 +279,17 @@ export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
     // Production allows 60 a minute; a self-hosted server says its own limit.
     const limit = Number(response.getHeader('x-ratelimit-limit') ?? '');
     const allowance = Number.isSafeInteger(limit) && limit > 0 ? ` (${limit} requests a minute)` : '';
-    return {
-      ...refusal(
-        `CodeTether's rate limit${allowance} was reached; Zapier will try again in ${delay} seconds`,
-        'rate_limited',
-      ),
-      retryAfterSeconds: delay,
-    };
+    return new z.errors.ThrottledError(
+      `CodeTether's rate limit${allowance} was reached while ${what}; Zapier will try again in ${delay} seconds.`,
+      delay,
+    );
   }
   if (status === 404) return refusal(`CodeTether could not find it (${statusLine(status)})${because}`, 'not_found');
   if (status === 409) {
     return refusal(`CodeTether refused because of the current state (${statusLine(status)})${because}`, 'conflict');
   }
   if (status === 422) return refusal(`CodeTether did not accept the input${because}`, 'invalid_input');
-  if (status === 400 && OAuthErrorBody.safeParse(parseJson(response.content)).success) {
+  if (status === 400 && OAuthErrorBody.safeParse(response.data).success) {
     return refusal(`CodeTether did not accept the sign-in${because}. Reconnect your CodeTether account`, 'oauth_error');
   }
   if (status === 400) return refusal(`CodeTether refused the request (${statusLine(status)})${because}`, 'bad_request');
@@ -196,43 +299,26 @@ export const refusalOf = (response: HttpResponse, bundle: Bundle): Refusal => {
       'forbidden',
     );
   }
+  if (status === 502 || status === 503 || status === 504) {
+    const message = `CodeTether was not available while ${what} (${statusLine(status)})${because}`;
+    return outage(z, request, redactSecrets(message, bundle), 'server_unavailable', response.getHeader('retry-after'));
+  }
   if (status >= 500) {
     return refusal(
-      `CodeTether had a problem (${statusLine(status)})${because}. Try again in a few minutes; if it keeps happening, contact CodeTether support`,
+      `CodeTether had a problem while ${what} (${statusLine(status)})${because}. Try again in a few minutes; if it keeps happening, contact CodeTether support`,
       'server_error',
     );
   }
-  return refusal(`CodeTether answered ${statusLine(status)}${because}`, 'unexpected_status');
+  return refusal(`CodeTether answered ${statusLine(status)} while ${what}${because}`, 'unexpected_status');
 };
 
-/** Raises a refusal as the platform's error for it: ThrottledError for 429, an app error otherwise. */
-export const throwRefusal = (z: ZObject, refusal: Refusal): never => {
-  if (refusal.retryAfterSeconds !== undefined) {
-    throw new z.errors.ThrottledError(refusal.message, refusal.retryAfterSeconds);
+/** The sentence of a platform error: AppError and ThrottledError carry it wrapped in JSON. */
+export const sentenceOf = (error: Error): string => {
+  try {
+    const { message } = JSON.parse(error.message) as { message?: unknown };
+    if (typeof message === 'string') return message;
+  } catch {
+    // A plain message.
   }
-  throw new z.errors.Error(refusal.message, refusal.code, refusal.status);
-};
-
-/**
- * afterResponse middleware: any answer that is not a success becomes a
- * platform error with a sentence. Runs for every request the app makes,
- * except those that expect the status (`skipThrowForStatus`, see callApi).
- */
-export const translateErrorResponse = (response: HttpResponse, z: ZObject, bundle: Bundle): HttpResponse => {
-  if (response.status < 300 || response.skipThrowForStatus) return response;
-  return throwRefusal(z, refusalOf(response, bundle));
-};
-
-/** The HTTP status behind an error the app raised, if any. */
-export const statusOf = (error: unknown): number | undefined => {
-  if (!(error instanceof Error) || error.name !== 'AppError') return undefined;
-  const parsed = parseJson(error.message) as { status?: unknown } | undefined;
-  return typeof parsed?.status === 'number' ? parsed.status : undefined;
-};
-
-/** The user-facing message of an app error (the platform wraps it as JSON). */
-export const messageOf = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error);
-  const parsed = parseJson(error.message) as { message?: unknown } | undefined;
-  return typeof parsed?.message === 'string' ? parsed.message : error.message;
+  return error.message;
 };

@@ -44,3 +44,12 @@ export const sentence = (text: string): string => {
   const trimmed = text.trim();
   return /[.!?\u2026]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 };
+
+/** JSON text parsed, or undefined when it is not JSON. */
+export const parseJson = (content: string): unknown => {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+};

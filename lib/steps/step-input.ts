@@ -95,3 +95,9 @@ export const parseStepInput = <S extends zod.ZodMiniType>(
   const labels = new Map(fields.map((field) => [field.key, field.label]));
   throw new z.errors.Error(describeIssues(result.error.issues, input, labels), 'invalid_input', 400);
 };
+
+/** The page a dropdown asks for ("Load more"): Zapier counts from 0 and sends a number; anything else is the first. */
+export const requestedPage = (meta: { page?: unknown } | undefined): number => {
+  const page = meta?.page;
+  return typeof page === 'number' && Number.isSafeInteger(page) && page > 0 ? page : 0;
+};

@@ -1,11 +1,22 @@
 /**
- * The input fields the task steps share: what a new task asks for, and the
- * Task field of the steps that act on one task.
+ * What the task steps ask for: the fields of a new task and the request that
+ * creates it (Create Task, Run Task and Wait for Result, Find or Create
+ * Task), and the Task field of the steps that act on one task.
  */
-import { defineInputFields } from 'zapier-platform-core';
+import { createHash } from 'node:crypto';
+import { defineInputFields, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { AGENT_TYPES, GLOBAL_CODEBASE, MAX_ID_LENGTH } from '../api/contract';
-import { resultFieldsField } from './result-data';
+import {
+  AGENT_TYPES,
+  AgentType,
+  CreateTaskBody,
+  GLOBAL_CODEBASE,
+  MAX_PROMPT_LENGTH,
+  PATHS,
+  WebAddress,
+} from '../api/contract';
+import { askForResultFields, ResultFieldsInput, resultFieldsField } from './result-data';
+import { type LabelledField, parseStepInput } from './step-input';
 
 const AGENT_TYPE_LABELS: Record<(typeof AGENT_TYPES)[number], string> = {
   build: 'Build: writes and changes code',
@@ -101,15 +112,69 @@ export const idempotencyKeyField = {
 export const triggerNote = (helpText: string) =>
   ({ key: 'about_this_trigger', label: 'About This Trigger', type: 'copy', helpText }) as const;
 
-/** What the Task field may hold: an ID, which is never long (a mapped email body is no ID). */
-export const TaskIdInput = zod.string().check(zod.maxLength(MAX_ID_LENGTH));
-
 /** The Task field of the steps that act on one task: a dropdown of recent tasks that also takes a mapped ID. */
 export const taskPickerField = <const Required extends boolean>(field: { required: Required; helpText: string }) =>
-  ({
-    key: 'task_id',
-    label: 'Task',
-    type: 'string',
-    dynamic: 'list_recent_tasks.id.title',
-    ...field,
-  }) as const;
+  ({ key: 'task_id', label: 'Task', type: 'string', dynamic: 'list_recent_tasks.id.title', ...field }) as const;
+
+/**
+ * The contract's body rules, with three differences for input: agents default
+ * to `general`; the model is any name, because the live server may list more
+ * models than the contract and rejects an unknown one itself; a webhook must
+ * be a web address, not any URL scheme. The prompt as sent, Result Fields
+ * instruction included, must fit the contract's limit.
+ */
+const CreateTaskInput = zod.pipe(
+  zod.extend(CreateTaskBody, {
+    agent_type: zod._default(AgentType, 'general'),
+    model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
+    webhook_url: zod.optional(WebAddress),
+    idempotency_key: zod.optional(zod.string()),
+    result_fields: ResultFieldsInput,
+  }),
+  zod.transform(({ result_fields, ...input }, ctx) => {
+    const description = askForResultFields(input.description, result_fields);
+    if (description.length > MAX_PROMPT_LENGTH) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['description'],
+        input: input.description,
+        message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
+      });
+      return zod.NEVER;
+    }
+    return { ...input, description };
+  }),
+);
+
+export type CreateTaskRequest = {
+  method: 'POST';
+  url: string;
+  body: Omit<zod.output<typeof CreateTaskInput>, 'idempotency_key'>;
+  headers: Record<string, string>;
+};
+
+const HEADER_SAFE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
+
+/**
+ * A mapped ID can hold anything; what cannot go into a header as it is
+ * (line breaks, non-ASCII, a very long value, or "{{", which z.request
+ * refuses in headers as a template) is sent as its SHA-256, which is just
+ * as stable.
+ */
+export const idempotencyHeader = (key: string): Record<string, string> => ({
+  'Idempotency-Key':
+    HEADER_SAFE.test(key) && !key.includes('{{') ? key : `sha256-${createHash('sha256').update(key).digest('hex')}`,
+});
+
+/**
+ * `POST /tasks` for a step's input, its prompt as sent; a wrong field stops
+ * the step with a sentence, before any request.
+ */
+export const createTaskRequest = (
+  z: ZObject,
+  inputData: Record<string, unknown>,
+  fields: readonly LabelledField[],
+): CreateTaskRequest => {
+  const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput, inputData, fields);
+  return { method: 'POST', url: PATHS.tasks, body, headers: idempotency_key ? idempotencyHeader(idempotency_key) : {} };
+};

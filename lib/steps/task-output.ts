@@ -1,35 +1,36 @@
 /**
  * The task as every step outputs it: flat, with `id`, and the same keys
  * whichever step or endpoint produced it, so a Zap can map it the same way;
- * every timestamp ISO-8601 with an offset, as Zapier wants it.
+ * every timestamp ISO-8601 with an offset, as Zapier wants it. With the
+ * output fields that label it, and realistic samples in every status.
  */
-import * as zod from 'zod/mini';
-import { type Task, TaskStatus } from '../api/contract';
+import type { Task } from '../api/contract';
 import { withOffset } from '../api/timestamps';
-import { askedResultFields, resultDataOf } from './result-data';
+import { askedResultFields, askForResultFields, type ResultField, resultDataOf, resultDataSample } from './result-data';
 
-/** The shape of a task step's output; samples are checked against it. */
-export const TaskOutput = zod.object({
-  id: zod.string().check(zod.minLength(1)),
-  task_id: zod.string().check(zod.minLength(1)),
-  run_id: zod.nullable(zod.string()),
-  status: TaskStatus,
-  title: zod.string(),
-  description: zod.nullable(zod.string()),
-  model: zod.nullable(zod.string()),
-  // Null when the server's value is no date (see withOffset).
-  created_at: zod.nullable(zod.iso.datetime({ offset: true })),
-  started_at: zod.nullable(zod.iso.datetime({ offset: true })),
-  completed_at: zod.nullable(zod.iso.datetime({ offset: true })),
-  runtime_seconds: zod.nullable(zod.number()),
-  result_summary: zod.nullable(zod.string()),
-  result_data: zod.nullable(zod.looseObject({})),
-  result_data_error: zod.nullable(zod.string()),
-  error: zod.nullable(zod.string()),
-});
-export type TaskOutput = zod.infer<typeof TaskOutput>;
+export type TaskOutput = {
+  id: string;
+  task_id: string;
+  run_id: string | null;
+  status: Task['status'];
+  title: string;
+  description: string | null;
+  model: string | null;
+  /** Null when the server's value is no date (see withOffset). */
+  created_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  runtime_seconds: number | null;
+  result_summary: string | null;
+  result_data: Record<string, unknown> | null;
+  result_data_error: string | null;
+  error: string | null;
+};
 
-export const toTaskOutput = (task: Task): TaskOutput => ({
+/** The task's fields as the contract has them, whichever answer or delivery they came in. */
+type TaskLike = Pick<Task, 'task_id' | 'status' | 'title' | 'created_at'> & Partial<Task>;
+
+export const toTaskOutput = (task: TaskLike): TaskOutput => ({
   id: task.task_id,
   task_id: task.task_id,
   run_id: task.run_id || null,
@@ -64,3 +65,64 @@ export const taskOutputFields = [
   { key: 'result_data_error', label: 'Result Data Error', type: 'string' },
   { key: 'error', label: 'Error', type: 'string' },
 ] as const;
+
+// ---------------------------------------------------------------- samples
+
+const COMPLETED_PROMPT =
+  'Summarise this customer email in three bullet points and suggest a reply: "Hi team, our invoice #4821 shows a duplicate charge for November…"';
+const COMPLETED_RESULT =
+  '• Dana was charged twice for invoice #4821 in November.\n• She asks for a refund of the duplicate charge.\n• She wants confirmation by Friday.\nSuggested reply: apologise, confirm the refund of $249.00 within 5 business days.';
+
+/** A realistic finished task, for samples: one task at different moments of its life. */
+export const completedTaskSample: TaskOutput = {
+  id: 'tsk_7Hq2mX9vLp',
+  task_id: 'tsk_7Hq2mX9vLp',
+  run_id: 'run_3Fz8kQ1wNc',
+  status: 'completed',
+  title: 'Summarise customer email from Dana Whitfield',
+  description: COMPLETED_PROMPT,
+  model: 'claude-sonnet',
+  created_at: '2026-11-30T14:02:11Z',
+  started_at: '2026-11-30T14:02:13Z',
+  completed_at: '2026-11-30T14:03:40Z',
+  runtime_seconds: 87,
+  result_summary: COMPLETED_RESULT,
+  // What resultDataOf reads in a result that asked for no Result Fields (a test holds them equal).
+  result_data: null,
+  result_data_error: null,
+  error: null,
+};
+
+const noResult = { result_summary: null, result_data: null, result_data_error: null } as const;
+const unfinished = { completed_at: null, runtime_seconds: null, ...noResult, error: null } as const;
+
+const SAMPLES: Record<Task['status'], TaskOutput> = {
+  queued: { ...completedTaskSample, ...unfinished, status: 'queued', started_at: null },
+  running: { ...completedTaskSample, ...unfinished, status: 'running' },
+  needs_input: { ...completedTaskSample, ...unfinished, status: 'needs_input' },
+  completed: completedTaskSample,
+  failed: {
+    ...completedTaskSample,
+    status: 'failed',
+    completed_at: '2026-11-30T14:02:54Z',
+    runtime_seconds: 41,
+    ...noResult,
+    error: 'The model provider did not answer after 3 attempts; the task was stopped.',
+  },
+  cancelled: { ...completedTaskSample, ...unfinished, status: 'cancelled' },
+};
+
+export const taskSampleIn = (status: Task['status']): TaskOutput => SAMPLES[status];
+
+/** The finished task when Result Fields were asked: its answer ends with them, and they come back as data. */
+export const completedTaskSampleAsking = (fields: readonly ResultField[]): TaskOutput => {
+  if (fields.length === 0) return completedTaskSample;
+  const data = resultDataSample(fields);
+  const result = `${COMPLETED_RESULT}\n\n\`\`\`json\n${JSON.stringify(data, null, 2)}\n\`\`\``;
+  return {
+    ...completedTaskSample,
+    description: askForResultFields(COMPLETED_PROMPT, fields),
+    result_summary: result,
+    ...resultDataOf(result, fields),
+  };
+};

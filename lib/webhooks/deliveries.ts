@@ -7,7 +7,7 @@
  * never from the parsed copy, which nothing signs.
  */
 import type { Bundle } from 'zapier-platform-core';
-import { parseJson } from '../api/answers';
+import { parseJson } from '../api/text';
 import {
   MAX_DELIVERY_AGE_SECONDS,
   SIGNATURE_HEADER,

@@ -1,41 +1,160 @@
 /**
  * The one REST-hook mechanism behind every instant task trigger: a trigger
- * names its event, and this factory builds subscribing, unsubscribing,
- * reading signed deliveries and listing samples for it (docs/API.md,
- * part 2).
+ * names its event, and this builds subscribing, unsubscribing, reading
+ * signed deliveries and listing samples for it (docs/API.md, part 2).
+ * Production CodeTether offers no subscriptions yet: every way a user meets
+ * such a trigger says so and names the polling triggers instead.
  */
+import { randomBytes } from 'node:crypto';
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { callApi } from '../api/client';
-import { Delivery, EVENT_STATUS, type InstantEvent, normaliseEventName, Task } from '../api/contract';
-import { listTasks, tasksPerPoll } from '../api/task-list';
+import {
+  CreateWebhookBody,
+  Delivery,
+  EVENT_STATUS,
+  type InstantEvent,
+  itemPath,
+  MAX_TASKS_PER_PAGE,
+  normaliseEventName,
+  PATHS,
+  Task,
+  TaskList,
+  WebhookId,
+  WebhookList,
+  WebhookSubscription,
+} from '../api/contract';
+import { sentenceOf } from '../api/errors';
+import { parse, send } from '../api/http';
+import { withOffset } from '../api/timestamps';
 import { triggerNote } from '../steps/task-fields';
-import { type DeliveryReading, readSignedDelivery } from './deliveries';
-import { StoredSubscription, subscribe, unsubscribe } from './subscriptions';
-import { type TaskEventOutput, taskEventOutputFields, taskEventSample, toEventOutput } from './task-events';
+import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../steps/task-output';
+import { readSignedDelivery } from './deliveries';
 
-/** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
-const SubscriptionSecret = zod.pick(StoredSubscription, { secret: true });
+const NO_SUBSCRIPTIONS =
+  'This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. Use the Task Finished or New Task trigger instead, which check for tasks every few minutes; if your server should offer subscriptions, check the Base URL of your connection.';
 
-/** The task of a signed event, read from CodeTether; none when it is gone (deleted since). */
-const readEventTask = async (z: ZObject, bundle: Bundle, taskId: string): Promise<Task | undefined> => {
-  const what = 'reading the task of the event';
-  const answer = await callApi(z, bundle, { path: ['tasks', taskId], schema: Task, what, expect: [404] });
-  if (answer.ok) return answer.data;
-  z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
-  return undefined;
+/** A server without subscriptions answers their route with 404, or 405 where another route shares the path. */
+const offersNoSubscriptions = (status: number): boolean => status === 404 || status === 405;
+
+// ---------------------------------------------------------------- subscribing
+
+/** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
+const StoredSubscription = zod.object({ id: WebhookId, secret: zod.string().check(zod.minLength(1)) });
+type StoredSubscription = zod.infer<typeof StoredSubscription>;
+
+/** Deletes a subscription; one already gone (404, 410) counts as removed. Answers whether it was still there. */
+const removeSubscription = async (z: ZObject, id: string): Promise<boolean> => {
+  const response = await send(z, { method: 'DELETE', url: itemPath(PATHS.webhooks, id), skipThrowForStatus: true });
+  if (response.status === 404 || response.status === 410) return false;
+  parse(z, response);
+  return true;
 };
 
 /**
- * A delivery that fails its checks yields nothing and a warning: throwing
- * would count as an error against the user's Zap, for a request anyone can send.
+ * The server accepted a subscription but answered something unusable: left
+ * alone, it would send this Zap deliveries nobody can verify. Removes it by
+ * the id the answer names, or else by this Zap's own target URL.
+ */
+const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: unknown): Promise<void> => {
+  const named = zod.looseObject({ id: WebhookId }).safeParse(answer).data?.id;
+  try {
+    const ids = named
+      ? [named]
+      : parse(z, await send(z, { url: PATHS.webhooks }), WebhookList)
+          .webhooks.filter((hook) => hook.url === bundle.targetUrl)
+          .map((hook) => hook.id);
+    for (const id of ids) await removeSubscription(z, id);
+  } catch (error) {
+    z.console.warn(`Could not remove the unusable webhook subscription: ${sentenceOf(error as Error)}`);
+  }
+};
+
+/** Subscribes with a fresh secret of its own; the answer's secret is the one in effect (the server may choose). */
+const subscribe =
+  (event: InstantEvent) =>
+  async (z: ZObject, bundle: Bundle): Promise<StoredSubscription> => {
+    // 32 random bytes as hex: 64 characters, past the contract's minimum of 32.
+    const body = CreateWebhookBody.safeParse({
+      url: bundle.targetUrl,
+      events: [event],
+      secret: randomBytes(32).toString('hex'),
+    });
+    if (!body.success) {
+      throw new z.errors.Error(
+        'Zapier gave no web address (https://…) for CodeTether to send events to, so nothing was subscribed: turn the Zap off and on again.',
+        'invalid_target_url',
+        400,
+      );
+    }
+    const response = await send(z, { method: 'POST', url: PATHS.webhooks, body: body.data, skipThrowForStatus: true });
+    if (offersNoSubscriptions(response.status)) {
+      throw new z.errors.Error(NO_SUBSCRIPTIONS, 'webhooks_unsupported', response.status);
+    }
+    try {
+      const { id, secret } = parse(z, response, WebhookSubscription);
+      return { id, secret };
+    } catch (error) {
+      if (response.status < 300) await removeUnusableSubscription(z, bundle, response.data);
+      throw error;
+    }
+  };
+
+/** Repeatable: Zapier turns the Zap off whatever this answers. */
+const unsubscribe = async (z: ZObject, bundle: Bundle): Promise<{ id: string | null; already_removed: boolean }> => {
+  const stored: unknown = bundle.subscribeData?.id;
+  if (stored === undefined || stored === null || stored === '') return { id: null, already_removed: true };
+  const id = WebhookId.safeParse(stored);
+  if (!id.success) {
+    throw new z.errors.Error(
+      'The webhook subscription this Zap kept has no valid ID, so CodeTether was not asked to remove it; CodeTether stops sending to this Zap once Zapier refuses a delivery (410 Gone).',
+      'invalid_subscription_id',
+      400,
+    );
+  }
+  return { id: id.data, already_removed: !(await removeSubscription(z, id.data)) };
+};
+
+// ---------------------------------------------------------------- what a trigger outputs
+
+export type TaskEventOutput = TaskOutput & {
+  event: InstantEvent;
+  event_id: string | null;
+  delivered_at: string | null;
+};
+
+const taskEventOutputFields = [
+  ...taskOutputFields,
+  { key: 'event', label: 'Event', type: 'string' },
+  { key: 'event_id', label: 'Event ID', type: 'string' },
+  { key: 'delivered_at', label: 'Delivered At', type: 'datetime' },
+] as const;
+
+const SAMPLE_EVENT_ID = 'evt_5Jr8Wd2Kx4';
+
+/** The flat task with an `id` unique to the event: the event's own id, or else the task and the event. */
+const toEventOutput = (task: Task, event: InstantEvent, delivery?: Delivery): TaskEventOutput => ({
+  ...toTaskOutput(task),
+  id: delivery?.event_id || `${task.task_id}-${event}`,
+  event,
+  event_id: delivery?.event_id || null,
+  delivered_at: withOffset(delivery?.timestamp),
+});
+
+// ---------------------------------------------------------------- deliveries and samples
+
+/** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
+const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
+
+/**
+ * The events of one delivery. One that fails its checks yields nothing and a
+ * warning: throwing would count as an error against the user's Zap, for a
+ * request anyone can send.
  */
 const receive =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const secret = SubscriptionSecret.safeParse(bundle.subscribeData).data?.secret;
-    const reading: DeliveryReading = secret
+    const secret = StoredSubscription.safeParse(bundle.subscribeData).data?.secret;
+    const reading = secret
       ? readSignedDelivery(bundle, secret, 'timestamped')
       : {
           rejected:
@@ -55,18 +174,39 @@ const receive =
       }
       const { task: embedded, ...delivery } = parsed.data;
       if (normaliseEventName(delivery.event) !== event) continue;
-      const task = Task.safeParse(embedded).data ?? (await readEventTask(z, bundle, delivery.task_id));
-      if (task) outputs.push(toEventOutput(task, event, delivery));
+      let task = Task.safeParse(embedded).data;
+      if (!task) {
+        const response = await send(z, { url: itemPath(PATHS.tasks, delivery.task_id), skipThrowForStatus: true });
+        if (response.status === 404) {
+          z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
+          continue;
+        }
+        task = parse(z, response, Task);
+      }
+      outputs.push(toEventOutput(task, event, delivery));
     }
     return outputs;
   };
 
-/** Recent tasks in the event's status, shaped exactly like deliveries, for the Zap editor's samples. */
+/** Enough for the Zap editor to show a few samples. */
+const SAMPLE_SIZE = 3;
+
+/**
+ * The Zap editor's samples: recent tasks in the event's status, shaped like
+ * deliveries, from a server that offers subscriptions; a server that does
+ * not is told to the user here, when the trigger is tested, not only when
+ * the Zap is turned on.
+ */
 const listRecent =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const { tasks } = await listTasks(z, bundle, { status: EVENT_STATUS[event], limit: tasksPerPoll(bundle) });
-    return tasks.map((task) => toEventOutput(task, event));
+    const probe = await send(z, { url: PATHS.webhooks, skipThrowForStatus: true });
+    if (offersNoSubscriptions(probe.status)) throw new z.errors.Error(NO_SUBSCRIPTIONS, 'webhooks_unsupported');
+    parse(z, probe);
+    const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+    const params = { status: EVENT_STATUS[event], limit };
+    const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+    return tasks.slice(0, limit).map((task) => toEventOutput(task, event));
   };
 
 /** An instant trigger for one task event; the trigger's file supplies its key and words, guidance in `helpText`. */
@@ -89,6 +229,12 @@ export const instantTaskTrigger = <const Key extends string>(trigger: {
       perform: receive(trigger.event),
       performList: listRecent(trigger.event),
       outputFields: [...taskEventOutputFields],
-      sample: taskEventSample(trigger.event),
+      sample: {
+        ...taskSampleIn(EVENT_STATUS[trigger.event]),
+        id: SAMPLE_EVENT_ID,
+        event: trigger.event,
+        event_id: SAMPLE_EVENT_ID,
+        delivered_at: '2026-11-30T14:03:41Z',
+      } satisfies TaskEventOutput,
     },
   });

@@ -11,7 +11,7 @@
  * non-ASCII as \uXXXX) but send compact JSON.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { parseJson } from '../api/answers';
+import { parseJson } from '../api/text';
 
 export const SIGNATURE_HEADER = 'X-CodeTether-Signature';
 export const TIMESTAMP_HEADER = 'X-CodeTether-Timestamp';

@@ -1,7 +1,8 @@
 import nock from 'nock';
-import cancelTask, { CancelTaskOutput } from '../../creates/cancel_task';
+import cancelTask from '../../creates/cancel_task';
 import { taskFixture } from '../../dev/fixtures';
 import { API, apiKeyAuth, appTester, failureOf, SECRETS, useNock } from '../support/app';
+import { CancelTaskOutput } from '../support/outputs';
 
 useNock();
 
@@ -102,9 +103,7 @@ describe('Cancel Task', () => {
     'sends no request for the ID “%s”, which could only name a parent path',
     async (id) => {
       const failure = await failureOf(cancel(id));
-      expect(failure.message).toBe(
-        `CodeTether has no task with the ID “${id}”. Pick the task from the list, or map the Task ID of an earlier step.`,
-      );
+      expect(failure.message).toBe('Check the “Task” field: it is not a valid ID.');
     },
   );
 
@@ -127,7 +126,11 @@ describe('Cancel Task', () => {
 
   it.each([
     [401, { detail: 'Authentication required' }, /^CodeTether rejected the API key/],
-    [500, 'Internal Server Error', /^CodeTether had a problem \(HTTP 500 Internal Server Error\)/],
+    [
+      500,
+      'Internal Server Error',
+      /^CodeTether had a problem while cancelling the task \(HTTP 500 Internal Server Error\)\. Try again/,
+    ],
   ])('explains HTTP %i', async (status, answer, sentence) => {
     nock(API)
       .delete('/tasks/tsk_1')

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import createTask from '../../creates/create_task';
 import { createdTask, queuedOutput, taskInput } from '../../dev/fixtures';
-import { CreatedTaskOutput, createdTaskSample } from '../../lib/steps/create-task';
 import { API, apiKeyAuth, appTester, failureOf, oauthAppTester, oauthAuth, SECRETS, useNock } from '../support/app';
+import { CreatedTaskOutput } from '../support/outputs';
 
 useNock();
 
@@ -240,17 +240,17 @@ describe('Create Task', () => {
       [
         500,
         'TaskLimitExceeded: 25 concurrent tasks',
-        /^CodeTether had a problem \(HTTP 500 Internal Server Error\): TaskLimitExceeded: 25 concurrent tasks\. Try again/,
+        /^CodeTether had a problem while creating the task \(HTTP 500 Internal Server Error\): TaskLimitExceeded: 25 concurrent tasks\. Try again/,
       ],
       [
         500,
         '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
-        /^CodeTether had a problem \(HTTP 500 Internal Server Error\): 502 Bad Gateway\./,
+        /^CodeTether had a problem while creating the task \(HTTP 500 Internal Server Error\): 502 Bad Gateway\./,
       ],
       [
         503,
         { detail: 'Database not available' },
-        /^CodeTether had a problem \(HTTP 503 Service Unavailable\): Database not available\./,
+        /^CodeTether was not available while creating the task \(HTTP 503 Service Unavailable\): Database not available\. The task may have been created all the same: before running the step again, look for it with a Find Task step/,
       ],
     ])('HTTP %i', async (status, answer, sentence) => {
       nock(API)
@@ -260,6 +260,19 @@ describe('Create Task', () => {
       expect(failure.message).toMatch(sentence);
       expect(failure.message).not.toMatch(/\[object Object\]|<html/);
     });
+
+    it.each([502, 503, 504])(
+      'HTTP %i with an Idempotency Key asks Zapier to try again later: the key makes a repeat safe',
+      async (status) => {
+        nock(API).post('/tasks').reply(status, '<h1>Bad gateway</h1>', { 'Retry-After': '120' });
+        const failure = await failureOf(perform({ ...input, idempotency_key: 'evt_42' }));
+        expect(failure.name).toBe('ThrottledError');
+        expect(failure.delay).toBe(120);
+        expect(failure.message).toMatch(
+          /^CodeTether was not available while creating the task \(HTTP 50\d [A-Za-z ]+\)\. Zapier will try again in 120 seconds\.$/,
+        );
+      },
+    );
 
     it('HTTP 429 asks Zapier to retry after Retry-After', async () => {
       nock(API)
@@ -299,7 +312,6 @@ describe('Create Task', () => {
   });
 
   it('has a sample that fits its output schema', () => {
-    expect(CreatedTaskOutput.parse(createdTaskSample)).toEqual(createdTaskSample);
-    expect(createTask.operation.sample).toEqual(createdTaskSample);
+    expect(CreatedTaskOutput.parse(createTask.operation.sample)).toEqual(createTask.operation.sample);
   });
 });

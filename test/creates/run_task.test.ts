@@ -3,10 +3,11 @@ import runTask from '../../creates/run_task';
 import { createdTask, queuedOutput, taskFixture, taskInput } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
-import { TaskOutput } from '../../lib/steps/task-output';
-import { completedTaskSample } from '../../lib/steps/task-samples';
+import { askForResultFields, readResultFields, resultDataSample } from '../../lib/steps/result-data';
+import { completedTaskSample } from '../../lib/steps/task-output';
 import { pythonJsonDumps, signatureOf, signedMessage } from '../../lib/webhooks/signature';
 import { API, apiKeyAuth, appTester, failureOf, SECRETS, useNock } from '../support/app';
+import { TaskOutput } from '../support/outputs';
 
 useNock();
 
@@ -103,11 +104,24 @@ describe('Run Task and Wait for Result: perform', () => {
     await expect(run).rejects.toThrow(/Zapier gave this step no callback address, so it cannot wait for the result/);
   });
 
-  it('in the Zap editor returns a finished sample at once, without creating a task', async () => {
+  it('when tested in the Zap editor, creates the task for real and outputs it at once, with a note', async () => {
+    let sent: { body?: Record<string, unknown>; key?: unknown } = {};
+    nock(API)
+      .post('/tasks')
+      .reply(function (_uri, body) {
+        sent = { body: body as Record<string, unknown>, key: this.req.headers['idempotency-key'] };
+        return [201, createdTask()];
+      });
     const task = await perform({ meta: { isLoadingSample: true } });
-    expect(task).toEqual(completedTaskSample);
-    expect(task.status).toBe('completed');
-    expect(task.result_summary).toEqual(expect.any(String));
+    // Nothing would resume a test: no callback URL, and no key derived from one.
+    expect(sent.body).not.toHaveProperty('webhook_url');
+    expect(sent.key).toBeUndefined();
+    expect(task).toEqual({
+      ...queuedOutput,
+      note: expect.stringMatching(
+        /^A test: the task was created and is queued\. In a live run this step waits until the task finishes/,
+      ),
+    });
   });
 
   it('has a finished sample that fits its output schema', () => {
@@ -168,25 +182,23 @@ describe('Run Task and Wait for Result: Result Fields', () => {
     ]);
   });
 
-  it('shows them in the editor’s sample, answered by the agent', async () => {
+  it('shows an example value for each of them when the step is tested in the editor', async () => {
+    nock(API)
+      .post('/tasks')
+      .reply(201, (_uri, body) => createdTask({ description: (body as { description: string }).description }));
     const task = await perform({
       inputData: { ...input, result_fields: resultFields },
       meta: { isLoadingSample: true },
     });
     expect(task).toMatchObject({
-      status: 'completed',
-      result_data: { sentiment: 'positive, neutral or negative', priority: "the agent's priority" },
+      status: 'queued',
+      result_data: resultDataSample(readResultFields(resultFields).fields),
       result_data_error: null,
     });
-    expect(task.result_summary).toMatch(/```json\n\{\n {2}"sentiment": "positive, neutral or negative",/);
-    expect(TaskOutput.parse(task)).toEqual(task);
   });
 
   it('outputs exactly the asked keys from the result the delivery carries', async () => {
-    const asked = await perform({
-      inputData: { ...input, result_fields: resultFields },
-      meta: { isLoadingSample: true },
-    });
+    const asked = { description: askForResultFields(input.description, readResultFields(resultFields).fields) };
     const task = (await appTester(runTask.operation.performResume as never, {
       authData: apiKeyAuth,
       inputData: input,

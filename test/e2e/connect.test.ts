@@ -5,7 +5,7 @@ import { useZap } from './zap';
 describe('connecting to the emulator', () => {
   const zap = useZap({ accessTokenTtlSeconds: 2 });
 
-  it('connects with an API key, through the /v1/users/me fallback, and labels the connection', async () => {
+  it('connects with an API key at /v1/users/me, which takes ct_ keys, and labels the connection', async () => {
     const { label, authData } = await flows.connectWithApiKey(zap());
     expect(label).toBe(`Ada Lovelace (ada@example.com) @ ${new URL(zap().emulator.url).host}`);
     expect(authData.api_key).toMatch(/^ct_/);

@@ -8,12 +8,15 @@ describe('the rate limit', () => {
   const zap = useZap({ rateLimit: { limit: 3 } });
 
   it('stops a step with Zapier’s throttle error once the limit is reached, saying when to try again', async () => {
-    // Connecting with a ct_ key takes two requests (/me, then /v1/users/me).
+    // Connecting takes one request (/v1/users/me), each create one more.
     const { authData } = await flows.connectWithApiKey(zap());
+    await flows.createTask(zap(), authData);
     await flows.createTask(zap(), authData);
     const failure = await failureOf(flows.createTask(zap(), authData));
     expect(failure.name).toBe('ThrottledError');
-    expect(failure.message).toMatch(/rate limit .* was reached; Zapier will try again in \d+ seconds/);
+    expect(failure.message).toMatch(
+      /^CodeTether's rate limit \(3 requests a minute\) was reached while creating the task; Zapier will try again in \d+ seconds\.$/,
+    );
   });
 });
 

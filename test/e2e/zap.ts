@@ -4,16 +4,16 @@
  * Zapier's runtime; all stopped after the file.
  */
 
-import { authenticationFor } from '../../authentication';
 import type { EmulatorOverrides } from '../../dev/emulator/config';
 import { type RunningZap, startZap } from '../../dev/zap/setup';
 import App from '../../index';
+import { appFor } from '../support/app';
 
 export const useZap = (overrides: EmulatorOverrides = {}) => {
   let zap: RunningZap | undefined;
   beforeAll(async () => {
     zap = await startZap(
-      { apiKey: App, oauth2: { ...App, authentication: authenticationFor('oauth2') } },
+      (emulatorUrl) => ({ apiKey: App, oauth2: appFor('oauth2', emulatorUrl) }),
       // Quick, yet long enough for a step to cancel a task before it finishes.
       { tasks: { startDelayMs: 40, runDelayMs: 250 }, ...overrides },
     );

@@ -13,9 +13,8 @@ import nock from 'nock';
 import { taskFixture } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import { EVENT_STATUS, type InstantEvent, WEBHOOK_EVENTS } from '../../lib/api/contract';
-import type { AuthFlavour } from '../../lib/auth-flavour';
 import { pythonJsonDumps, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
-import { API, apiKeyAuth, appFor, oauthAuth, SECRETS } from '../support/app';
+import { API, type Flavour as AuthFlavour, apiKeyAuth, appFor, oauthAuth, SECRETS } from '../support/app';
 
 const SEED = 20261201;
 const RUNS = 30;

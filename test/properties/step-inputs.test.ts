@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { parseBaseUrl } from '../../lib/api/base-url';
-import { appFor, SECRETS, useNock } from '../support/app';
+import { appFor, BASE, SECRETS, useNock } from '../support/app';
 import { CONNECTIONS, contractAnswer, SUBSCRIBE_DATA, TARGET_URL, VISIBLE_STEPS } from '../support/steps';
 import { answerEveryRequest, expectSettledSafely, runAsZapier } from '../support/zapier';
 import { hostileValue, maybeHostile, SEED } from './arbitraries';
@@ -64,11 +64,11 @@ const hostileRun = (flavour: keyof typeof CONNECTIONS) =>
     }),
   );
 
-/** The instance the step may call: the connection's, or, while signing in, the one the user typed. */
-const configuredOrigin = (method: string, bundle: { authData: Record<string, unknown>; inputData: object }) => {
-  const signingIn = method.endsWith('getAccessToken');
+/** The instance the step may call: the connection's, or, while signing in, the OAuth2 build's own, whatever was typed. */
+const configuredOrigin = (method: string, bundle: { authData: Record<string, unknown> }) => {
+  if (method.startsWith('authentication.oauth2Config')) return BASE;
   try {
-    return parseBaseUrl(signingIn ? (bundle.inputData as { base_url?: unknown }).base_url : bundle.authData.base_url);
+    return parseBaseUrl(bundle.authData.base_url);
   } catch {
     return undefined;
   }

@@ -3,10 +3,10 @@ import { taskFixture } from '../../dev/fixtures';
 import App from '../../index';
 import { MAX_TASKS_PER_PAGE } from '../../lib/api/contract';
 import { askForResultFields } from '../../lib/steps/result-data';
-import { TaskOutput } from '../../lib/steps/task-output';
-import { completedTaskSample } from '../../lib/steps/task-samples';
+import { completedTaskSample } from '../../lib/steps/task-output';
 import findTask, { MAX_LIST_REQUESTS } from '../../searches/find_task';
 import { API, apiKeyAuth, appTester, failureOf, useNock } from '../support/app';
+import { TaskOutput } from '../support/outputs';
 
 useNock();
 
@@ -65,13 +65,14 @@ describe('Find Task', () => {
       await expect(find({ task_id: 'tsk_missing' })).resolves.toEqual([]);
     });
 
-    it('keeps an ID full of /, ? and .. inside /tasks/, and finds nothing for “..”', async () => {
+    it('keeps an ID full of /, ? and .. inside /tasks/, and refuses “..”, which names no task, before any request', async () => {
       const scope = nock(API)
         .get('/tasks/..%2Fwebhooks%3Flimit%3D1')
         .reply(404, { detail: { error: 'not_found', message: 'Task not found' } });
       await expect(find({ task_id: '../webhooks?limit=1' })).resolves.toEqual([]);
       expect(scope.isDone()).toBe(true);
-      await expect(find({ task_id: '..' })).resolves.toEqual([]);
+      const failure = await failureOf(find({ task_id: '..' }));
+      expect(failure.message).toBe('Check the “Task” field: it is not a valid ID.');
     });
 
     it('outputs null, never an empty string, for a run or prompt the task does not have', async () => {
@@ -82,11 +83,12 @@ describe('Find Task', () => {
       expect(TaskOutput.parse(found)).toEqual(found);
     });
 
-    it('explains a server problem instead of finding nothing', async () => {
+    it('explains a server problem instead of finding nothing, and lets Zapier try again later', async () => {
       nock(API).get('/tasks/tsk_01J9Z6M4Q8').reply(503, { detail: 'Database not available' });
       const failure = await failureOf(find({ task_id: 'tsk_01J9Z6M4Q8' }));
-      expect(failure.message).toMatch(
-        /^CodeTether had a problem \(HTTP 503 Service Unavailable\): Database not available\./,
+      expect(failure.name).toBe('ThrottledError');
+      expect(failure.message).toBe(
+        'CodeTether was not available while reading the task (HTTP 503 Service Unavailable): Database not available. Zapier will try again in 60 seconds.',
       );
     });
 
@@ -221,7 +223,7 @@ describe('Find Task', () => {
       { detail: [{ loc: ['query', 'status'], msg: 'value is not a valid enumeration member' }] },
       /^CodeTether did not accept the input: Status:/,
     ],
-    [503, { detail: 'Database not available' }, /^CodeTether had a problem \(HTTP 503 Service Unavailable\)/],
+    [503, { detail: 'Database not available' }, /^CodeTether was not available while listing tasks \(HTTP 503/],
   ])('explains HTTP %i instead of finding nothing', async (status, answer, sentence) => {
     nock(API)
       .get('/tasks')

@@ -6,7 +6,7 @@ import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 import { authenticationFor } from '../../authentication';
 import App from '../../index';
-import type { AuthFlavour } from '../../lib/auth-flavour';
+import { guardSteps } from '../../lib/steps/step-guard';
 
 export const BASE = 'https://api.codetether.io';
 export const API = `${BASE}/v1/automation`;
@@ -26,7 +26,15 @@ export const SECRETS = {
 process.env.CLIENT_ID = 'codetether-zapier-test';
 process.env.CLIENT_SECRET = SECRETS.clientSecret;
 
-export const appFor = (flavour: AuthFlavour) => ({ ...App, authentication: authenticationFor(flavour) });
+export type Flavour = 'api_key' | 'oauth2';
+export const FLAVOURS: Flavour[] = ['api_key', 'oauth2'];
+
+/** The app as a build of either scheme ships it; an OAuth2 build signs in with `server`, by default CodeTether's own. */
+export const appFor = (flavour: Flavour, server: string = BASE) =>
+  guardSteps({
+    ...App,
+    authentication: authenticationFor(flavour === 'oauth2' ? { auth: 'oauth2', server } : { auth: 'api_key' }),
+  });
 export const appTester = createAppTester(App);
 export const oauthAppTester = createAppTester(appFor('oauth2'));
 
@@ -53,3 +61,33 @@ export const useNock = () => {
 
 // A failed step as a user reads it, from the one harness that runs steps.
 export { failureOf } from '../../dev/zap/runtime';
+
+/**
+ * The tests' clock: `Date` reads `now`, whatever the machine's clock says,
+ * and only `Date` (timers run as usual). For steps that look at how old a
+ * task or a delivery is.
+ */
+export const useClock = (now: string) => {
+  beforeEach(() =>
+    jest.useFakeTimers({
+      now: new Date(now),
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    }),
+  );
+  afterEach(() => jest.useRealTimers());
+};

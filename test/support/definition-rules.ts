@@ -169,6 +169,9 @@ export const sampleProblems = (sample: Record<string, unknown>, outputFields: (F
 const per = <T>(items: T[], problems: (item: T) => string[]): string[] => items.flatMap(problems);
 const when = (condition: boolean, problem: string): string[] => (condition ? [problem] : []);
 
+/** How an action's description starts: what it does, in the third person. */
+const ACTION_VERB = /^(Creates|Cancels|Updates|Deletes|Sends|Adds|Runs) /;
+
 const ID_FIELD = (field: Field) => field.key === 'id' || field.key.endsWith('_id') || /\bID$/.test(field.label ?? '');
 const CREDENTIAL = /api[_ -]?key|token|secret|password/i;
 
@@ -384,13 +387,15 @@ export const CHECKS: Check[] = [
   },
   {
     id: 'G01',
-    title: 'Action descriptions start with "Creates", search descriptions with "Finds", and end with a period',
+    title:
+      'Action descriptions start with what they do ("Creates", "Cancels"…), searches with "Finds"; all end with a period',
     problems: (definition) => [
       ...per(
         stepsOf(definition).filter(({ kind }) => kind !== 'triggers'),
         ({ where, kind, step }) =>
           when(
-            !new RegExp(`^${kind === 'creates' ? 'Creates' : 'Finds'} .*\\.$`).test(step.display.description ?? ''),
+            !(kind === 'creates' ? ACTION_VERB : /^Finds /).test(step.display.description ?? '') ||
+              !/\.$/.test(step.display.description ?? ''),
             `${where}: "${step.display.description}"`,
           ),
       ),

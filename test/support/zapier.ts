@@ -7,27 +7,42 @@
 import type { Readable } from 'node:stream';
 import nock from 'nock';
 import { type Failure, failureFrom, type ZapierRuntime, zapierRuntime } from '../../dev/zap/runtime';
-import { requestTimeBudget } from '../../lib/api/client';
+import { STEP_DEADLINE_MS } from '../../lib/api/http';
 import { SECRETS } from './app';
 
 export type ZapierRun = { results: unknown; failure?: Failure; logs: string };
 
+/**
+ * Runs a step against a server that has stopped answering, on a fake clock:
+ * once `stalled` says the request that will never be answered has reached the
+ * server, the clock jumps past the step's deadline, and the step must settle
+ * with what a user reads. Nothing waits for, or measures, the machine's time.
+ */
+export const pastTheDeadline = async <T>(step: () => Promise<T>, stalled: Promise<unknown>): Promise<T> => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+  try {
+    const settled = step().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    await stalled;
+    await jest.advanceTimersByTimeAsync(STEP_DEADLINE_MS);
+    const outcome = await settled;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  } finally {
+    jest.useRealTimers();
+  }
+};
+
 /** The error classes of the platform (z.errors): a step that fails must fail with one of them. */
 export const PLATFORM_ERRORS = ['AppError', 'ThrottledError', 'HaltedError', 'RefreshAuthError', 'ExpiredAuthError'];
 
-/** Gives the steps of a test file `ms` for their requests instead of 20 s, so that a silent server costs little. */
-export const useRequestTimeBudget = (ms: number) => {
-  const usual = requestTimeBudget.ms;
-  beforeAll(() => {
-    requestTimeBudget.ms = ms;
-  });
-  afterAll(() => {
-    requestTimeBudget.ms = usual;
-  });
-};
-
 /** A step that has not settled by then never will (the platform's scrubber can throw inside its error path). */
-const SETTLE_TIMEOUT_MS = 10_000;
+const SETTLE_TIMEOUT_MS = 30_000;
+/** The machine's own timer, also while a test runs on a fake clock: what never settles is caught either way. */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
 
 const runtimes = new WeakMap<object, ZapierRuntime>();
 const runtimeFor = (app: object) => {
@@ -56,14 +71,14 @@ export const runAsZapier = async (
       log: (message, data) => lines.push(message, JSON.stringify(data)),
     });
     const never = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('NEVER SETTLED')), SETTLE_TIMEOUT_MS);
+      timer = realSetTimeout(() => reject(new Error('NEVER SETTLED')), SETTLE_TIMEOUT_MS);
     });
     const { results } = await Promise.race([run, never]);
     return { results, logs: lines.join('\n') };
   } catch (error) {
     return { results: undefined, failure: failureFrom(error), logs: lines.join('\n') };
   } finally {
-    clearTimeout(timer);
+    realClearTimeout(timer);
     for (const spy of spies) spy.mockRestore();
   }
 };

@@ -2,10 +2,12 @@ import nock from 'nock';
 import { taskFixture } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import App from '../../index';
-import { TaskOutput } from '../../lib/steps/task-output';
-import { API, apiKeyAuth, useNock } from '../support/app';
+import { API, apiKeyAuth, useClock, useNock } from '../support/app';
+import { TaskOutput } from '../support/outputs';
 
 useNock();
+// Half an hour after the fixtures' tasks finished.
+useClock('2026-11-30T14:30:00Z');
 
 const taskList = (tasks: object[]) => ({ tasks, total: tasks.length, limit: 100, offset: 0 });
 const finished = (taskId: string, status: string, completedAt: string) =>
@@ -20,8 +22,8 @@ const poll = async (trigger: 'task_finished' | 'new_task', meta: object = {}) =>
 
 describe('Task Finished (polling)', () => {
   const replyFinished = (completed: object[], failed: object[], limit = '100') => {
-    nock(API).get('/tasks').query({ status: 'completed', limit }).reply(200, taskList(completed));
-    nock(API).get('/tasks').query({ status: 'failed', limit }).reply(200, taskList(failed));
+    nock(API).get('/tasks').query({ status: 'completed', limit, offset: '0' }).reply(200, taskList(completed));
+    nock(API).get('/tasks').query({ status: 'failed', limit, offset: '0' }).reply(200, taskList(failed));
   };
 
   it('lists completed and failed tasks together, the newest finish first', async () => {

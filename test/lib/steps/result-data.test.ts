@@ -6,7 +6,7 @@ import {
   resultDataOutputFields,
   resultDataSample,
 } from '../../../lib/steps/result-data';
-import { completedTaskSample } from '../../../lib/steps/task-samples';
+import { completedTaskSample } from '../../../lib/steps/task-output';
 
 const SENTIMENT = { name: 'sentiment', holds: 'positive, neutral or negative' };
 const PRIORITY = { name: 'priority' };

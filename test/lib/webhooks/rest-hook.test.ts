@@ -6,8 +6,8 @@ import App from '../../../index';
 import { EVENT_STATUS, type InstantEvent, Task } from '../../../lib/api/contract';
 import { toTaskOutput } from '../../../lib/steps/task-output';
 import { signedMessage } from '../../../lib/webhooks/signature';
-import { TaskEventOutput } from '../../../lib/webhooks/task-events';
 import { API, apiKeyAuth, SECRETS, useNock } from '../../support/app';
+import { TaskEventOutput } from '../../support/outputs';
 
 useNock();
 
@@ -248,7 +248,9 @@ describe('turning a Zap off (performUnsubscribe)', () => {
   it('fails with a sentence when CodeTether has a problem (HTTP 500)', async () => {
     nock(API).delete(`/webhooks/${SUBSCRIPTION_ID}`).reply(500, 'Internal Server Error');
     const { failure } = await run('task_completed', 'performUnsubscribe', { authData: apiKeyAuth, subscribeData });
-    expect(failure).toMatch(/CodeTether had a problem \(HTTP 500 Internal Server Error\).*Try again in a few minutes/);
+    expect(failure).toMatch(
+      /CodeTether had a problem while removing the webhook subscription \(HTTP 500 Internal Server Error\)\. Try again in a few minutes/,
+    );
   });
 });
 
@@ -390,7 +392,9 @@ describe('a delivery (perform)', () => {
     nock(API).get('/tasks/tsk_02').reply(503, { detail: 'Database not available' });
     const delivery = subscriptionEvent({ task_id: 'tsk_02', task: null });
     const { failure } = await run('task_completed', 'perform', hookBundle(delivery));
-    expect(failure).toMatch(/CodeTether had a problem \(HTTP 503 Service Unavailable\): Database not available\./);
+    expect(failure).toMatch(
+      /CodeTether was not available while reading the task \(HTTP 503 Service Unavailable\): Database not available\. Zapier will try again in 60 seconds\./,
+    );
   });
 
   it.each([
@@ -439,6 +443,7 @@ describe('samples in the Zap editor (performList)', () => {
   it.each(INSTANT_TRIGGERS)('%s lists recent tasks in its status, shaped exactly like a delivery', async (event) => {
     const status = EVENT_STATUS[event];
     const task = taskFixture({ status, model: null });
+    nock(API).get('/webhooks').reply(200, { webhooks: [] });
     nock(API)
       .get('/tasks')
       .query({ status, limit: '3' })
@@ -463,5 +468,27 @@ describe('samples in the Zap editor (performList)', () => {
     const trigger = App.triggers[event];
     expect(Object.keys(trigger.operation.sample ?? {}).sort()).toEqual(Object.keys(output).sort());
     expect(TaskEventOutput.parse(trigger.operation.sample)).toEqual(trigger.operation.sample);
+  });
+
+  it.each(INSTANT_TRIGGERS)(
+    '%s, tested on a server without webhook subscriptions, says so and names the polling triggers',
+    async (event) => {
+      for (const status of [404, 405]) {
+        nock(API).get('/webhooks').reply(status, { detail: 'Not Found' });
+        const { failure } = await run(event, 'performList', { authData: apiKeyAuth, meta: { isLoadingSample: true } });
+        expect(failure).toContain(
+          'This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. Use the Task Finished or New Task trigger instead',
+        );
+      }
+    },
+  );
+
+  it.each(INSTANT_TRIGGERS)('%s says where a user chooses it that it needs webhook subscriptions', (event) => {
+    const trigger = App.triggers[event];
+    expect(trigger.display.description).toMatch(/, on servers with webhook subscriptions\.$/);
+    const [note] = trigger.operation.inputFields as { helpText: string }[];
+    expect(note?.helpText).toMatch(
+      /needs a CodeTether server that offers webhook subscriptions, which CodeTether's own service does not yet/,
+    );
   });
 });
