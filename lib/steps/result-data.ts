@@ -8,6 +8,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import { excerpt } from '../api/text';
+import { lastJsonObject } from './result-json';
 
 export type ResultField = { name: string; holds?: string };
 export type ResultData = { result_data: Record<string, unknown> | null; result_data_error: string | null };
@@ -112,72 +113,6 @@ export const askedResultFields = (prompt: string | null | undefined): ResultFiel
 };
 
 // ---------------------------------------------------------------- the answer
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const parsedObject = (text: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const FENCED_JSON = /```json[^\S\n]*\n([\s\S]*?)```/gi;
-
-/**
- * Every balanced `{…}` of the text, as [start, end) pairs. Quotes count only
- * inside braces, and a line break ends a string (JSON strings hold none), so
- * a stray quote or brace in prose cannot hide a later object. Linear.
- */
-const balancedBraces = (text: string): [number, number][] => {
-  const spans: [number, number][] = [];
-  const open: number[] = [];
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"' || char === '\n') inString = false;
-    } else if (char === '{') open.push(i);
-    else if (char === '}') {
-      const start = open.pop();
-      if (start !== undefined) spans.push([start, i + 1]);
-    } else if (char === '"' && open.length > 0) inString = true;
-  }
-  return spans;
-};
-
-/** Parsing is tried on this many candidates at most, last first, so that no answer costs more than a few parses. */
-const MAX_CANDIDATES = 50;
-
-/** The last balanced `{…}` that parses as an object; one inside another is tried only if that one does not parse. */
-const lastBareObject = (text: string): Record<string, unknown> | undefined => {
-  const candidates = balancedBraces(text)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_CANDIDATES);
-  for (const [start, end] of candidates) {
-    const object = parsedObject(text.slice(start, end));
-    if (object) return object;
-  }
-  return undefined;
-};
-
-/** The object an answer ends with: the last ```json block, otherwise the last `{…}` that parses as an object. */
-const lastJsonObject = (text: string): { object: Record<string, unknown> } | { problem: string } => {
-  const blocks = [...text.matchAll(FENCED_JSON)];
-  const lastBlock = blocks.at(-1)?.[1];
-  const object = (lastBlock !== undefined && parsedObject(lastBlock)) || lastBareObject(text);
-  if (object) return { object };
-  return {
-    problem:
-      lastBlock === undefined
-        ? 'The result holds no JSON object.'
-        : 'The ```json block at the end of the result is not a valid JSON object.',
-  };
-};
 
 const listOf = (names: string[]): string =>
   names.length === 1

@@ -6,10 +6,12 @@ import {
   resultDataOutputFields,
   resultDataSample,
 } from '../../../lib/steps/result-data';
+import { MAX_DEPTH, MAX_LENGTH } from '../../../lib/steps/result-json';
 import { completedTaskSample } from '../../../lib/steps/task-samples';
 
 const SENTIMENT = { name: 'sentiment', holds: 'positive, neutral or negative' };
 const PRIORITY = { name: 'priority' };
+const fenced = (object: unknown) => `Done.\n\`\`\`json\n${JSON.stringify(object)}\n\`\`\``;
 
 describe('reading the Result Fields input', () => {
   it('reads names, with what each holds, and skips empty rows', () => {
@@ -81,7 +83,7 @@ describe('result_data of a result', () => {
     });
   });
 
-  it('is otherwise the last balanced {…} that parses as an object, nested values and all', () => {
+  it('is otherwise the last balanced {…} that is a JSON object, nested values and all', () => {
     const result = `${prose} He wrote "see {the attachment}.\nSummary: {"sentiment": "negative", "tags": ["refund", "billing"], "customer": {"name": "Dana {W.}"}} [1, 2]`;
     expect(resultDataOf(result).result_data).toEqual({
       sentiment: 'negative',
@@ -90,28 +92,38 @@ describe('result_data of a result', () => {
     });
   });
 
-  it('finds an object after a brace that never closes or one that never opened', () => {
+  it('finds an object after a brace that never closes, one that never opened, or a broken object', () => {
     expect(resultDataOf('Note { unfinished.\n{"priority": "high"}').result_data).toEqual({ priority: 'high' });
     expect(resultDataOf('Smile :} then {"priority": "low"}').result_data).toEqual({ priority: 'low' });
+    expect(resultDataOf('{"a": "line\nbreak"} {"priority": "low"}').result_data).toEqual({ priority: 'low' });
+    expect(resultDataOf('{"a": tru} {"b": "\\x"} {"priority": 1.5e3}').result_data).toEqual({ priority: 1500 });
   });
 
-  it('reads quotes and braces escaped inside its strings', () => {
-    const result = 'Draft: {"reply": "She said \\"fine }\\" and left", "priority": "low"}';
-    expect(resultDataOf(result).result_data).toEqual({ reply: 'She said "fine }" and left', priority: 'low' });
+  it('is an object inside a broken one when nothing follows', () => {
+    expect(resultDataOf('{"draft": {"priority": "low"}, oops').result_data).toEqual({ priority: 'low' });
   });
 
-  it('falls back to a bare object when the ```json block is broken', () => {
+  it('reads quotes, escapes and braces inside its strings', () => {
+    const result = 'Draft: {"reply": "She said \\"fine }\\" and left \\u00e9\\n", "priority": "low"}';
+    expect(resultDataOf(result).result_data).toEqual({ reply: 'She said "fine }" and left é\n', priority: 'low' });
+  });
+
+  it('falls back to a bare object when the ```json block is broken or holds more than one object', () => {
     const result = '{"priority": "low"}\n```json\n{"priority": high}\n```';
     expect(resultDataOf(result)).toEqual({ result_data: { priority: 'low' }, result_data_error: null });
+    expect(resultDataOf('```json\n{"a": 1} {"b": 2}\n```').result_data).toEqual({ b: 2 });
   });
 
-  it('is null, with the reason, when the result holds no usable object', () => {
-    expect(resultDataOf(prose)).toEqual({ result_data: null, result_data_error: 'The result holds no JSON object.' });
-    expect(resultDataOf('Tags: ["refund", "billing"]').result_data).toBeNull();
-    expect(resultDataOf('```json\n["refund", "billing"]\n```').result_data_error).toBe(
+  it('is null, with the reason, when fields were asked and the result holds no usable object', () => {
+    expect(resultDataOf(prose, [PRIORITY])).toEqual({
+      result_data: null,
+      result_data_error: 'The result holds no JSON object.',
+    });
+    expect(resultDataOf('Tags: ["refund", "billing"]', [PRIORITY]).result_data).toBeNull();
+    expect(resultDataOf('```json\n["refund", "billing"]\n```', [PRIORITY]).result_data_error).toBe(
       'The ```json block at the end of the result is not a valid JSON object.',
     );
-    expect(resultDataOf('```json\n{"priority": high,}\n```')).toEqual({
+    expect(resultDataOf('```json\n{"priority": high,}\n```', [PRIORITY])).toEqual({
       result_data: null,
       result_data_error: 'The ```json block at the end of the result is not a valid JSON object.',
     });
@@ -128,7 +140,7 @@ describe('result_data of a result', () => {
   });
 
   it('holds exactly the asked keys, null for one the agent left out, and says which', () => {
-    const result = '```json\n{"sentiment": "negative", "summary": "Refund asked"}\n```';
+    const result = '```json\n{"sentiment": "negative", "summary": "Refund asked", "__proto__": 1}\n```';
     expect(resultDataOf(result, [SENTIMENT])).toEqual({
       result_data: { sentiment: 'negative' },
       result_data_error: null,
@@ -138,13 +150,106 @@ describe('result_data of a result', () => {
       result_data_error: "The agent's JSON object has no “priority”, “due_date” and “owner”.",
     });
     expect(resultDataOf(result, [PRIORITY]).result_data_error).toBe("The agent's JSON object has no “priority”.");
+    expect(resultDataOf(result, [{ name: 'constructor' }, { name: '__proto__' }]).result_data).toEqual(
+      Object.fromEntries([
+        ['constructor', null],
+        ['__proto__', 1],
+      ]),
+    );
   });
 
-  it('stays fast on a long answer full of braces', () => {
-    const started = performance.now();
-    const hostile = `${'{"a": '.repeat(20_000)}x${'}'.repeat(20_000)}${'{'.repeat(50_000)}`;
-    expect(resultDataOf(hostile).result_data).toBeNull();
-    expect(performance.now() - started).toBeLessThan(1000);
+  it('passes any value through for a field without a type', () => {
+    const values = { a: 'text', b: 7.5, c: false, d: ['x', { y: 1 }], e: { nested: [null] }, f: null };
+    const asked = Object.keys(values).map((name) => ({ name }));
+    expect(resultDataOf(fenced(values), asked)).toEqual({ result_data: values, result_data_error: null });
+  });
+
+  describe('bounds what it reads', () => {
+    const nested = (levels: number) => `${'{"a": '.repeat(levels)}1${'}'.repeat(levels)}`;
+
+    it(`reads an object of ${MAX_DEPTH} levels, and refuses a deeper one`, () => {
+      expect(resultDataOf(nested(MAX_DEPTH), [{ name: 'a' }]).result_data_error).toBeNull();
+      expect(resultDataOf(`[${nested(MAX_DEPTH - 1)}]`, [{ name: 'a' }]).result_data_error).toBeNull();
+      for (const deep of [nested(MAX_DEPTH + 1), `{"a": ${'['.repeat(MAX_DEPTH)}${']'.repeat(MAX_DEPTH)}}`]) {
+        expect(resultDataOf(fenced(JSON.parse(deep)), [{ name: 'a' }])).toEqual({
+          result_data: null,
+          result_data_error: "The agent's JSON object nests more than 32 levels deep, too deep to read.",
+        });
+      }
+    });
+
+    it('refuses 4,000 levels with a sentence, where Zapier’s output check would overflow its stack', () => {
+      expect(resultDataOf(`Here: ${nested(4000)}`, [{ name: 'a' }]).result_data_error).toBe(
+        "The agent's JSON object nests more than 32 levels deep, too deep to read.",
+      );
+      expect(resultDataOf(nested(4000)).result_data).toBeNull();
+    });
+
+    it(`reads an object of ${MAX_LENGTH.toLocaleString('en')} characters, and refuses a longer one`, () => {
+      const sized = (length: number) => `{"a": "${'x'.repeat(length - 9)}"}`;
+      expect(sized(MAX_LENGTH)).toHaveLength(MAX_LENGTH);
+      expect(resultDataOf(fenced(JSON.parse(sized(MAX_LENGTH))), [{ name: 'a' }]).result_data_error).toBeNull();
+      expect(resultDataOf(`Here: ${sized(MAX_LENGTH + 1)}`, [{ name: 'a' }])).toEqual({
+        result_data: null,
+        result_data_error: "The agent's JSON object has more than 100,000 characters, too many to read.",
+      });
+    });
+  });
+
+  describe('does work in proportion to the answer, whatever it holds', () => {
+    const SIZE = 100_000;
+    const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length));
+    const levels = Math.floor(SIZE / 7);
+    const HOSTILE: Record<string, string> = {
+      'nested {"a": never closed': fill('{"a": '),
+      'nested {"a": closed around a broken core': `${'{"a": '.repeat(levels)}x${'}'.repeat(levels)}`,
+      'nested {"a": closed': `${'{"a": '.repeat(levels)}1${'}'.repeat(levels)}`,
+      '{ repeated': fill('{'),
+      '{ then as many }': `${'{'.repeat(SIZE / 2)}${'}'.repeat(SIZE / 2)}`,
+      '[ repeated': fill('['),
+      'many small objects': fill('{"a": 1} '),
+      'many broken objects': fill('{"a": 1 '),
+      'unclosed strings': fill('{"a'),
+      'a huge ```json block': `\`\`\`json\n{${fill('"key": "value", ')}"end": 1}\n\`\`\``,
+      'many ```json openings': fill('```json\n{"a": '),
+    };
+
+    /** Counts what a call hands JSON.parse, and how many characters it reads one by one. */
+    const workOf = (read: () => void) => {
+      const parse = jest.spyOn(JSON, 'parse');
+      const { charCodeAt } = String.prototype;
+      let reads = 0;
+      String.prototype.charCodeAt = function (this: string, index: number) {
+        reads++;
+        return charCodeAt.call(this, index);
+      };
+      try {
+        read();
+      } finally {
+        String.prototype.charCodeAt = charCodeAt;
+      }
+      const parsed = parse.mock.calls.map(([text]) => text.length);
+      parse.mockRestore();
+      return { parses: parsed.length, parsed: parsed.reduce((sum, length) => sum + length, 0), reads };
+    };
+
+    it.each(Object.entries(HOSTILE))(
+      '%s: one JSON.parse at most, of a bounded object, and a few reads a character',
+      (_case, answer) => {
+        const work = workOf(() => resultDataOf(answer, [{ name: 'a' }]));
+        expect(work.parses).toBeLessThanOrEqual(1);
+        expect(work.parsed).toBeLessThanOrEqual(MAX_LENGTH);
+        expect(work.reads).toBeLessThanOrEqual(4 * answer.length);
+      },
+    );
+
+    it('reads ten times the answer with ten times the work, not a hundred', () => {
+      const answer = (size: number) => `${'{"a": '.repeat(size)}x${'}'.repeat(size)} ${'{'.repeat(size)}`;
+      const small = workOf(() => resultDataOf(answer(1000), [{ name: 'a' }])).reads;
+      const large = workOf(() => resultDataOf(answer(10_000), [{ name: 'a' }])).reads;
+      expect(large / small).toBeGreaterThan(9);
+      expect(large / small).toBeLessThan(11);
+    });
   });
 });
 
