@@ -123,15 +123,16 @@ const listOf = (names: string[]): string =>
         .join(', ')} and “${names.at(-1)}”`;
 
 /**
- * `result_data` of a task's result: with asked fields, exactly those keys
- * (null for one the agent left out); without, the object as found. A result
- * with no usable object keeps `result_data` null and says why.
+ * `result_data` of a task's result. Without asked fields, the object as
+ * found, and never an error: nothing was asked. With them, exactly those
+ * keys (null for one the agent left out), and `result_data_error` says
+ * which; a result with no usable object keeps `result_data` null and says why.
  */
 export const resultDataOf = (result: string | null | undefined, asked: readonly ResultField[] = []): ResultData => {
   if (!result) return { result_data: null, result_data_error: null };
   const found = lastJsonObject(result);
+  if (asked.length === 0) return { result_data: 'object' in found ? found.object : null, result_data_error: null };
   if ('problem' in found) return { result_data: null, result_data_error: found.problem };
-  if (asked.length === 0) return { result_data: found.object, result_data_error: null };
   const missing = asked.map(({ name }) => name).filter((name) => !Object.hasOwn(found.object, name));
   return {
     result_data: Object.fromEntries(

@@ -27,7 +27,7 @@ export const completedTaskSample: TaskOutput = {
   result_summary: COMPLETED_RESULT,
   // What resultDataOf reads in a result that asked for no Result Fields (a test holds them equal).
   result_data: null,
-  result_data_error: 'The result holds no JSON object.',
+  result_data_error: null,
   error: null,
 };
 

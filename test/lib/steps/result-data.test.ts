@@ -129,6 +129,12 @@ describe('result_data of a result', () => {
     });
   });
 
+  it('is null without any error when no fields were asked: nothing is missing', () => {
+    for (const result of [prose, '```json\n{"priority": high}\n```', `{"a": ${'['.repeat(40)}${']'.repeat(40)}}`]) {
+      expect(resultDataOf(result)).toEqual({ result_data: null, result_data_error: null });
+    }
+  });
+
   it('is in the finished task sample what the app reads from its result', () => {
     const { result_data, result_data_error } = completedTaskSample;
     expect({ result_data, result_data_error }).toEqual(resultDataOf(completedTaskSample.result_summary));
