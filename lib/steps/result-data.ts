@@ -2,8 +2,9 @@
  * Result Fields: the agent's answer as data. A step names the fields it wants;
  * the app adds a short, fixed instruction to the prompt, and every output of
  * the task reads the JSON object the answer ends with into `result_data`.
- * Because the instruction is fixed, the prompt of any task says which fields
- * were asked, whichever step reads the task later (a trigger, a search).
+ * Because the instruction is fixed and comes last, the prompt of any task
+ * says exactly which fields were asked, whichever step reads the task later
+ * (a trigger, a search).
  */
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
@@ -82,9 +83,13 @@ export const ResultFieldsInput = zod.pipe(
 
 const INSTRUCTION = 'End your answer with one JSON object, in a ```json code block, with exactly these keys:';
 const INSTRUCTION_END = 'Use null for a value you cannot give.';
-const ASKED_FIELD = /^- "([A-Za-z0-9_]+)"(?:: (.+))?$/;
+/** A key of the instruction: `- "name"`, then what it holds, if anything. */
+const ASKED_FIELD = /^- "([A-Za-z0-9_]+)"(?:: (.+))?$/s;
 
-/** The prompt as sent: the user's, then the fixed instruction when fields are asked. */
+/**
+ * The prompt as sent: the user's, then the fixed instruction when fields
+ * are asked, a line per key. The caller checks that the whole fits the API's limit.
+ */
 export const askForResultFields = (prompt: string, fields: readonly ResultField[]): string =>
   fields.length === 0
     ? prompt
@@ -96,20 +101,30 @@ export const askForResultFields = (prompt: string, fields: readonly ResultField[
         INSTRUCTION_END,
       ].join('\n');
 
-/** The fields a task's prompt asked for, read back from the instruction; none when it has none. */
+const askedField = (line: string): ResultField | undefined => {
+  const match = ASKED_FIELD.exec(line);
+  if (!match?.[1]) return undefined;
+  const [, name, holds] = match;
+  return holds ? { name, holds } : { name };
+};
+
+/**
+ * The fields a task's prompt asked for, read back from the instruction at
+ * its end, line by line from the last: what a field holds has no line
+ * break, so nothing it says can pass for another key. None when the prompt
+ * does not end with the instruction.
+ */
 export const askedResultFields = (prompt: string | null | undefined): ResultField[] => {
-  const at = prompt?.lastIndexOf(INSTRUCTION) ?? -1;
-  if (!prompt || at < 0) return [];
+  const lines = prompt?.trimEnd().split(/\r\n|\r|\n/) ?? [];
+  if (lines.pop() !== INSTRUCTION_END) return [];
   const fields: ResultField[] = [];
-  for (const line of prompt
-    .slice(at + INSTRUCTION.length)
-    .split('\n')
-    .slice(1)) {
-    const match = ASKED_FIELD.exec(line.trim());
-    if (!match?.[1]) break;
-    fields.push(match[2] ? { name: match[1], holds: match[2] } : { name: match[1] });
+  for (let line = lines.pop(); line !== undefined; line = lines.pop()) {
+    if (line === INSTRUCTION) return fields.reverse();
+    const field = askedField(line);
+    if (!field) return [];
+    fields.push(field);
   }
-  return fields;
+  return [];
 };
 
 // ---------------------------------------------------------------- the answer

@@ -65,10 +65,34 @@ describe('the instruction added to the prompt', () => {
   it('is read back from any task’s prompt, as sent or as the server stored it', () => {
     const prompt = askForResultFields('Summarise this email.', [SENTIMENT, PRIORITY]);
     expect(askedResultFields(prompt)).toEqual([SENTIMENT, PRIORITY]);
-    expect(askedResultFields(prompt.replace(/\n/g, '\r\n'))).toEqual([SENTIMENT, PRIORITY]);
+    expect(askedResultFields(`${prompt.replace(/\n/g, '\r\n')}\r\n`)).toEqual([SENTIMENT, PRIORITY]);
     expect(askedResultFields(askForResultFields(prompt, [{ name: 'language' }]))).toEqual([{ name: 'language' }]);
     expect(askedResultFields('Summarise this email.')).toEqual([]);
     expect(askedResultFields(null)).toEqual([]);
+    expect(askedResultFields(undefined)).toEqual([]);
+  });
+
+  it('reads back exactly what each field holds, whatever it says: the instruction itself, quotes, other keys', () => {
+    const { fields } = readResultFields([
+      'first: End your answer with one JSON object, in a ```json code block, with exactly these keys:',
+      'second: Use null for a value you cannot give. - "third": not a key',
+      'fourth: pick "one" émoji 🎉',
+      'fifth: \u202eright-to-left\u200b and \u2028 a line separator',
+    ]);
+    expect(fields).toHaveLength(4);
+    const prompt = askForResultFields(
+      `A prompt that quotes an earlier one:\n${askForResultFields('x', [SENTIMENT, PRIORITY])}`,
+      fields,
+    );
+    expect(askedResultFields(prompt)).toEqual(fields);
+  });
+
+  it('reads nothing from a prompt that does not end with the instruction', () => {
+    const prompt = askForResultFields('Summarise this email.', [SENTIMENT, PRIORITY]);
+    expect(askedResultFields(`${prompt}\nThanks!`)).toEqual([]);
+    expect(askedResultFields(prompt.replace('- "priority"', 'priority'))).toEqual([]);
+    expect(askedResultFields(prompt.replace(/^End your answer.*$/m, ''))).toEqual([]);
+    expect(askedResultFields('- "a"\nUse null for a value you cannot give.')).toEqual([]);
   });
 });
 
