@@ -27,54 +27,88 @@ export const resultFieldsField = {
   helpText: `Optional: parts of the answer you want as separate fields, one per entry: a name (letters, digits and underscores), optionally followed by what it holds, such as \`${EXAMPLE}\`. The agent is asked to end its answer with them as JSON; the finished task outputs each as **Result Data** (\`result_data__sentiment\`) for later steps.`,
 } as const;
 
+/** Items joined into about `max` characters at most: as many as fit, the others counted (“and 3 more”). */
+const listed = (items: readonly string[], max: number, separator = ', ', beforeLast = ' and '): string => {
+  const shown: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    if (shown.length > 0 && length + separator.length + item.length > max) break;
+    shown.push(item);
+    length += separator.length + item.length;
+  }
+  const more = items.length - shown.length;
+  const last = more > 0 ? `${more} more` : shown.pop();
+  return shown.length > 0 ? `${shown.join(separator)}${beforeLast}${last}` : `${last}`;
+};
+
+const quoted = (text: string, max?: number) => `“${excerpt(text, max)}”`;
+const normalised = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 // ---------------------------------------------------------------- the input
 
-const ENTRY = /^([A-Za-z0-9_]+)[^\S\n]*(?::([\s\S]*))?$/;
+const NAME = /^[A-Za-z0-9_]+$/;
+
+/** One entry: `name` or `name: what it holds`. */
+const readEntry = (text: string): { field: ResultField } | { wrong: string } => {
+  if (!text.isWellFormed()) return { wrong: 'has a broken character (half of an emoji or symbol)' };
+  const nameEnd = text.indexOf(':');
+  const name = (nameEnd < 0 ? text : text.slice(0, nameEnd)).trim();
+  if (!name) return { wrong: 'has no name' };
+  if (!NAME.test(name)) return { wrong: 'has a name that is not only letters, digits and underscores' };
+  const holds = normalised(nameEnd < 0 ? '' : text.slice(nameEnd + 1));
+  return { field: holds ? { name, holds } : { name } };
+};
+
+/** The longest list of wrong entries a problem names; it stays one sentence of well under 300 characters. */
+const MAX_WRONG_ENTRIES_LENGTH = 200;
 
 /**
- * The fields an input asks for, and a sentence for each entry that is wrong.
- * Zapier sends a list field as an array; a mapped text gives one entry per line.
+ * The fields an input asks for, and, when any entry is wrong, one short
+ * sentence (to follow “it”) that names the first few. Zapier sends a list
+ * field as an array; a mapped text gives one entry per line.
  */
-export const readResultFields = (value: unknown): { fields: ResultField[]; problems: string[] } => {
+export const readResultFields = (value: unknown): { fields: ResultField[]; problem: string | null } => {
+  if (value === undefined || value === null) return { fields: [], problem: null };
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    return { fields: [], problem: `must be a list of result fields, such as ${EXAMPLE}` };
+  }
+  const entries = (Array.isArray(value) ? value : [value]).flatMap((entry: unknown) =>
+    typeof entry === 'string' ? entry.split(/\r\n|\r|\n/) : [entry],
+  );
   const fields: ResultField[] = [];
-  const problems: string[] = [];
-  if (value === undefined || value === null) return { fields, problems };
-  const entries = typeof value === 'string' ? value.split('\n') : Array.isArray(value) ? value : undefined;
-  if (!entries) return { fields, problems: [`must be a list of field names, such as ${EXAMPLE}`] };
+  const wrong: string[] = [];
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
     const number = index + 1;
     if (typeof entry !== 'string') {
-      problems.push(`has an entry (number ${number}) that is not text; each entry is a field name, such as ${EXAMPLE}`);
+      wrong.push(`entry ${number} is not text`);
       return;
     }
     const text = entry.trim();
-    if (text === '') return;
-    const match = ENTRY.exec(text);
-    if (!match?.[1]) {
-      problems.push(
-        `has the entry “${excerpt(text)}” (number ${number}), which is not a name of letters, digits and underscores, optionally followed by “: what it holds”, such as ${EXAMPLE}`,
-      );
-      return;
+    if (!text) return;
+    const read = readEntry(text);
+    if ('wrong' in read) wrong.push(`${quoted(text)} (entry ${number}) ${read.wrong}`);
+    else if (seen.has(read.field.name.toLowerCase())) {
+      wrong.push(`${quoted(text)} (entry ${number}) repeats the name of an earlier entry`);
+    } else {
+      seen.add(read.field.name.toLowerCase());
+      fields.push(read.field);
     }
-    const name = match[1];
-    if (seen.has(name.toLowerCase())) {
-      problems.push(`names “${excerpt(name)}” twice (entry number ${number}); give each result field its own name`);
-      return;
-    }
-    seen.add(name.toLowerCase());
-    const holds = match[2]?.replace(/\s+/g, ' ').trim();
-    fields.push(holds ? { name, holds } : { name });
   });
-  return { fields, problems };
+  if (wrong.length === 0) return { fields, problem: null };
+  const problem =
+    wrong.length === 1
+      ? `has a wrong entry: ${wrong[0]}`
+      : `has ${wrong.length} wrong entries: ${listed(wrong, MAX_WRONG_ENTRIES_LENGTH, '; ', '; and ')}`;
+  return { fields, problem };
 };
 
-/** The Result Fields input, read before any request; each wrong entry is one sentence naming it. */
+/** The Result Fields input, read before any request; wrong entries make one sentence. */
 export const ResultFieldsInput = zod.pipe(
   zod.unknown(),
   zod.transform((value, ctx) => {
-    const { fields, problems } = readResultFields(value);
-    for (const message of problems) ctx.issues.push({ code: 'custom', message, input: value });
+    const { fields, problem } = readResultFields(value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: value });
     return fields;
   }),
 );
@@ -129,13 +163,8 @@ export const askedResultFields = (prompt: string | null | undefined): ResultFiel
 
 // ---------------------------------------------------------------- the answer
 
-const listOf = (names: string[]): string =>
-  names.length === 1
-    ? `“${names[0]}”`
-    : `${names
-        .slice(0, -1)
-        .map((name) => `“${name}”`)
-        .join(', ')} and “${names.at(-1)}”`;
+/** The longest list of missing keys a Result Data error names; it stays one sentence of at most 300 characters. */
+const MAX_MISSING_LENGTH = 250;
 
 /**
  * `result_data` of a task's result. Without asked fields, the object as
@@ -149,11 +178,12 @@ export const resultDataOf = (result: string | null | undefined, asked: readonly 
   if (asked.length === 0) return { result_data: 'object' in found ? found.object : null, result_data_error: null };
   if ('problem' in found) return { result_data: null, result_data_error: found.problem };
   const missing = asked.map(({ name }) => name).filter((name) => !Object.hasOwn(found.object, name));
+  const names = missing.map((name) => quoted(name, 30));
   return {
     result_data: Object.fromEntries(
       asked.map(({ name }) => [name, Object.hasOwn(found.object, name) ? found.object[name] : null]),
     ),
-    result_data_error: missing.length ? `The agent's JSON object has no ${listOf(missing)}.` : null,
+    result_data_error: missing.length ? `The agent's JSON object has no ${listed(names, MAX_MISSING_LENGTH)}.` : null,
   };
 };
 

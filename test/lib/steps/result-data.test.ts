@@ -1,6 +1,9 @@
+import * as zod from 'zod/mini';
+import { excerpt } from '../../../lib/api/text';
 import {
   askedResultFields,
   askForResultFields,
+  ResultFieldsInput,
   readResultFields,
   resultDataOf,
   resultDataOutputFields,
@@ -16,39 +19,68 @@ const fenced = (object: unknown) => `Done.\n\`\`\`json\n${JSON.stringify(object)
 describe('reading the Result Fields input', () => {
   it('reads names, with what each holds, and skips empty rows', () => {
     expect(
-      readResultFields(['sentiment: positive, neutral or negative', '', '  priority ', 'due_date :  a date']),
+      readResultFields(['sentiment: positive, neutral or negative', '', '  priority ', 'due_date :  a   date']),
     ).toEqual({
       fields: [SENTIMENT, PRIORITY, { name: 'due_date', holds: 'a date' }],
-      problems: [],
+      problem: null,
     });
   });
 
   it('takes a mapped text as one entry per line, and nothing as no fields', () => {
-    expect(readResultFields('sentiment\npriority').fields).toEqual([{ name: 'sentiment' }, PRIORITY]);
-    expect(readResultFields(undefined)).toEqual({ fields: [], problems: [] });
-    expect(readResultFields(null)).toEqual({ fields: [], problems: [] });
+    expect(readResultFields('sentiment\r\npriority\n').fields).toEqual([{ name: 'sentiment' }, PRIORITY]);
+    expect(readResultFields(['sentiment\npriority']).fields).toEqual([{ name: 'sentiment' }, PRIORITY]);
+    expect(readResultFields(undefined)).toEqual({ fields: [], problem: null });
+    expect(readResultFields(null)).toEqual({ fields: [], problem: null });
+    expect(readResultFields([])).toEqual({ fields: [], problem: null });
   });
 
-  it('names each wrong entry, in a short printable excerpt, and keeps the right ones', () => {
-    const { fields, problems } = readResultFields([
-      'sentiment',
-      'due date: when it is due',
-      `bad\u0000${'x'.repeat(100)}`,
-      'Sentiment',
-      42,
-    ]);
+  it.each([
+    ['due date: when it is due', 'has a name that is not only letters, digits and underscores'],
+    [': a score', 'has no name'],
+    ['mood\ud800', 'has a broken character (half of an emoji or symbol)'],
+  ])('names the wrong entry %j and what is wrong with it, before any request', (entry, wrong) => {
+    const { fields, problem } = readResultFields(['sentiment', entry]);
     expect(fields).toEqual([{ name: 'sentiment' }]);
-    expect(problems).toEqual([
-      'has the entry “due date: when it is due” (number 2), which is not a name of letters, digits and underscores, optionally followed by “: what it holds”, such as sentiment: positive, neutral or negative',
-      expect.stringMatching(/^has the entry “bad x{35}…” \(number 3\)/),
-      'names “Sentiment” twice (entry number 4); give each result field its own name',
-      'has an entry (number 5) that is not text; each entry is a field name, such as sentiment: positive, neutral or negative',
-    ]);
+    expect(problem).toBe(`has a wrong entry: “${excerpt(entry)}” (entry 2) ${wrong}`);
+  });
+
+  it('takes names in any case but once', () => {
+    expect(readResultFields(['Sentiment', 'sentiment: again', 42])).toEqual({
+      fields: [{ name: 'Sentiment' }],
+      problem:
+        'has 2 wrong entries: “sentiment: again” (entry 2) repeats the name of an earlier entry; and entry 3 is not text',
+    });
+  });
+
+  it('quotes a wrong entry as a short printable excerpt', () => {
+    expect(readResultFields([`bad\u0000${'x'.repeat(100)}`]).problem).toBe(
+      `has a wrong entry: “bad ${'x'.repeat(35)}…” (entry 1) has a name that is not only letters, digits and underscores`,
+    );
+  });
+
+  it('makes many wrong entries one short sentence: the first few, and how many more', () => {
+    const wrong = Array.from({ length: 1000 }, (_, n) => `field ${n}: ${'x'.repeat(10_000)}`);
+    const { problem } = readResultFields(['ok', ...wrong]);
+    expect(problem).toMatch(
+      /^has 1000 wrong entries: “field 0: x+…” \(entry 2\) has a name that is not only .+; and 99\d more$/,
+    );
+    expect(problem?.length).toBeLessThanOrEqual(260);
+    expect(readResultFields(Array.from({ length: 1000 }, () => 42)).problem).toBe(
+      'has 1000 wrong entries: entry 1 is not text; entry 2 is not text; entry 3 is not text; entry 4 is not text; entry 5 is not text; entry 6 is not text; entry 7 is not text; entry 8 is not text; entry 9 is not text; and 991 more',
+    );
   });
 
   it('refuses a value that is no list', () => {
-    expect(readResultFields({ sentiment: true }).problems).toEqual([
-      'must be a list of field names, such as sentiment: positive, neutral or negative',
+    expect(readResultFields({ sentiment: true }).problem).toBe(
+      'must be a list of result fields, such as sentiment: positive, neutral or negative',
+    );
+  });
+
+  it('as a step input, gives the fields, or one issue with that sentence', () => {
+    expect(zod.parse(ResultFieldsInput, ['urgent: yes or no'])).toEqual([{ name: 'urgent', holds: 'yes or no' }]);
+    const result = zod.safeParse(ResultFieldsInput, ['a b', 'c d']);
+    expect(result.error?.issues.map(({ message }) => message)).toEqual([
+      'has 2 wrong entries: “a b” (entry 1) has a name that is not only letters, digits and underscores; and “c d” (entry 2) has a name that is not only letters, digits and underscores',
     ]);
   });
 });
@@ -186,6 +218,13 @@ describe('result_data of a result', () => {
         ['__proto__', 1],
       ]),
     );
+  });
+
+  it('names the first few missing keys of 1,000, in about 300 characters', () => {
+    const asked = Array.from({ length: 1000 }, (_, n) => ({ name: `k${n}${'x'.repeat(30)}` }));
+    const { result_data_error } = resultDataOf(fenced({}), asked);
+    expect(result_data_error).toMatch(/^The agent's JSON object has no “k0x+…”, .+ and 99\d more\.$/);
+    expect(result_data_error?.length).toBeLessThanOrEqual(300);
   });
 
   it('passes any value through for a field without a type', () => {
