@@ -3,6 +3,7 @@ import { excerpt } from '../../../lib/api/text';
 import {
   askedResultFields,
   askForResultFields,
+  type ResultField,
   ResultFieldsInput,
   readResultFields,
   resultDataOf,
@@ -12,8 +13,8 @@ import {
 import { MAX_DEPTH, MAX_LENGTH } from '../../../lib/steps/result-json';
 import { completedTaskSample } from '../../../lib/steps/task-samples';
 
-const SENTIMENT = { name: 'sentiment', holds: 'positive, neutral or negative' };
-const PRIORITY = { name: 'priority' };
+const SENTIMENT: ResultField = { name: 'sentiment', holds: 'positive, neutral or negative' };
+const PRIORITY: ResultField = { name: 'priority' };
 const fenced = (object: unknown) => `Done.\n\`\`\`json\n${JSON.stringify(object)}\n\`\`\``;
 
 describe('reading the Result Fields input', () => {
@@ -26,8 +27,41 @@ describe('reading the Result Fields input', () => {
     });
   });
 
+  it('reads a type in brackets, with or without what the field holds', () => {
+    expect(
+      readResultFields([
+        'score (integer): urgency from 1 to 10',
+        'amount (Number)',
+        'urgent ( boolean )',
+        'due(datetime):when it is due',
+        'tags (list)',
+        'sentiment (one of positive,  Neutral , very   negative): how the customer feels',
+        'reply_draft (text): a short reply',
+        'notes (TEXT)',
+      ]).fields,
+    ).toEqual([
+      { name: 'score', type: 'integer', holds: 'urgency from 1 to 10' },
+      { name: 'amount', type: 'number' },
+      { name: 'urgent', type: 'boolean' },
+      { name: 'due', type: 'datetime', holds: 'when it is due' },
+      { name: 'tags', type: 'list' },
+      {
+        name: 'sentiment',
+        type: 'one of',
+        choices: ['positive', 'Neutral', 'very negative'],
+        holds: 'how the customer feels',
+      },
+      // Text is the default: the same as no type.
+      { name: 'reply_draft', holds: 'a short reply' },
+      { name: 'notes' },
+    ]);
+  });
+
   it('takes a mapped text as one entry per line, and nothing as no fields', () => {
-    expect(readResultFields('sentiment\r\npriority\n').fields).toEqual([{ name: 'sentiment' }, PRIORITY]);
+    expect(readResultFields('sentiment\r\npriority (integer)\n').fields).toEqual([
+      { name: 'sentiment' },
+      { name: 'priority', type: 'integer' },
+    ]);
     expect(readResultFields(['sentiment\npriority']).fields).toEqual([{ name: 'sentiment' }, PRIORITY]);
     expect(readResultFields(undefined)).toEqual({ fields: [], problem: null });
     expect(readResultFields(null)).toEqual({ fields: [], problem: null });
@@ -36,7 +70,20 @@ describe('reading the Result Fields input', () => {
 
   it.each([
     ['due date: when it is due', 'has a name that is not only letters, digits and underscores'],
-    [': a score', 'has no name'],
+    ['(integer): a score', 'has no name'],
+    ['score (integer: a score', 'does not close its “(”'],
+    ['score (integer) a score', 'has more after its type than “: what it holds”'],
+    [
+      'score (colour)',
+      'has the type “colour”, which is none of text, number, integer, boolean, datetime, list or one of …',
+    ],
+    ['score ()', 'has the type “”, which is none of text, number, integer, boolean, datetime, list or one of …'],
+    ['mood (one of)', 'lists no choices after “one of”'],
+    ['mood (one of  )', 'lists no choices after “one of”'],
+    ['mood (one of happy, , sad)', 'has an empty choice'],
+    ['mood (one of happy,)', 'has an empty choice'],
+    ['mood (one of happy, Happy )', 'lists the choice “Happy” twice'],
+    [`mood (one of ${Array.from({ length: 51 }, (_, n) => `c${n}`).join(', ')})`, 'lists 51 choices, more than 50'],
     ['mood\ud800', 'has a broken character (half of an emoji or symbol)'],
   ])('names the wrong entry %j and what is wrong with it, before any request', (entry, wrong) => {
     const { fields, problem } = readResultFields(['sentiment', entry]);
@@ -44,11 +91,15 @@ describe('reading the Result Fields input', () => {
     expect(problem).toBe(`has a wrong entry: “${excerpt(entry)}” (entry 2) ${wrong}`);
   });
 
-  it('takes names in any case but once', () => {
-    expect(readResultFields(['Sentiment', 'sentiment: again', 42])).toEqual({
+  it('takes 50 choices, and names in any case but once', () => {
+    const fifty = Array.from({ length: 50 }, (_, n) => `c${n}`);
+    expect(readResultFields([`mood (one of ${fifty.join(',')})`]).fields).toEqual([
+      { name: 'mood', type: 'one of', choices: fifty },
+    ]);
+    expect(readResultFields(['Sentiment', 'sentiment (list)', 42])).toEqual({
       fields: [{ name: 'Sentiment' }],
       problem:
-        'has 2 wrong entries: “sentiment: again” (entry 2) repeats the name of an earlier entry; and entry 3 is not text',
+        'has 2 wrong entries: “sentiment (list)” (entry 2) repeats the name of an earlier entry; and entry 3 is not text',
     });
   });
 
@@ -59,10 +110,10 @@ describe('reading the Result Fields input', () => {
   });
 
   it('makes many wrong entries one short sentence: the first few, and how many more', () => {
-    const wrong = Array.from({ length: 1000 }, (_, n) => `field ${n}: ${'x'.repeat(10_000)}`);
+    const wrong = Array.from({ length: 1000 }, (_, n) => `field_${n} (colour): ${'x'.repeat(10_000)}`);
     const { problem } = readResultFields(['ok', ...wrong]);
     expect(problem).toMatch(
-      /^has 1000 wrong entries: “field 0: x+…” \(entry 2\) has a name that is not only .+; and 99\d more$/,
+      /^has 1000 wrong entries: “field_0 \(colour\): x+…” \(entry 2\) has the type “colour”, which is .+; and 99\d more$/,
     );
     expect(problem?.length).toBeLessThanOrEqual(260);
     expect(readResultFields(Array.from({ length: 1000 }, () => 42)).problem).toBe(
@@ -72,12 +123,12 @@ describe('reading the Result Fields input', () => {
 
   it('refuses a value that is no list', () => {
     expect(readResultFields({ sentiment: true }).problem).toBe(
-      'must be a list of result fields, such as sentiment: positive, neutral or negative',
+      'must be a list of result fields, such as sentiment (one of positive, neutral, negative)',
     );
   });
 
   it('as a step input, gives the fields, or one issue with that sentence', () => {
-    expect(zod.parse(ResultFieldsInput, ['urgent: yes or no'])).toEqual([{ name: 'urgent', holds: 'yes or no' }]);
+    expect(zod.parse(ResultFieldsInput, ['urgent (boolean)'])).toEqual([{ name: 'urgent', type: 'boolean' }]);
     const result = zod.safeParse(ResultFieldsInput, ['a b', 'c d']);
     expect(result.error?.issues.map(({ message }) => message)).toEqual([
       'has 2 wrong entries: “a b” (entry 1) has a name that is not only letters, digits and underscores; and “c d” (entry 2) has a name that is not only letters, digits and underscores',
@@ -86,43 +137,87 @@ describe('reading the Result Fields input', () => {
 });
 
 describe('the instruction added to the prompt', () => {
-  it('is added only when fields are asked, and says which keys the JSON object must have', () => {
+  const TYPED: ResultField[] = [
+    {
+      name: 'sentiment',
+      type: 'one of',
+      choices: ['positive', 'neutral', 'negative'],
+      holds: 'how the customer feels',
+    },
+    { name: 'score', type: 'integer', holds: 'urgency from 1 to 10' },
+    { name: 'urgent', type: 'boolean' },
+    { name: 'due', type: 'datetime' },
+    { name: 'tags', type: 'list' },
+    { name: 'amount', type: 'number' },
+    { name: 'reply_draft' },
+  ];
+
+  it('is added only when fields are asked, a line per key with its type and choices', () => {
     expect(askForResultFields('Summarise this email.', [])).toBe('Summarise this email.');
-    expect(askForResultFields('Summarise this email.', [SENTIMENT, PRIORITY])).toBe(
-      'Summarise this email.\n\nEnd your answer with one JSON object, in a ```json code block, with exactly these keys:\n' +
-        '- "sentiment": positive, neutral or negative\n- "priority"\nUse null for a value you cannot give.',
+    expect(askForResultFields('Summarise this email.', TYPED)).toBe(
+      [
+        'Summarise this email.',
+        '',
+        'End your answer with one JSON object, in a ```json code block, with exactly these keys:',
+        '- "sentiment" (one of "positive", "neutral", "negative"): how the customer feels',
+        '- "score" (integer): urgency from 1 to 10',
+        '- "urgent" (boolean)',
+        '- "due" (datetime)',
+        '- "tags" (list)',
+        '- "amount" (number)',
+        '- "reply_draft"',
+        'Use null for a value you cannot give.',
+      ].join('\n'),
     );
   });
 
   it('is read back from any task’s prompt, as sent or as the server stored it', () => {
-    const prompt = askForResultFields('Summarise this email.', [SENTIMENT, PRIORITY]);
-    expect(askedResultFields(prompt)).toEqual([SENTIMENT, PRIORITY]);
-    expect(askedResultFields(`${prompt.replace(/\n/g, '\r\n')}\r\n`)).toEqual([SENTIMENT, PRIORITY]);
+    const prompt = askForResultFields('Summarise this email.', TYPED);
+    expect(askedResultFields(prompt)).toEqual(TYPED);
+    expect(askedResultFields(`${prompt.replace(/\n/g, '\r\n')}\r\n`)).toEqual(TYPED);
     expect(askedResultFields(askForResultFields(prompt, [{ name: 'language' }]))).toEqual([{ name: 'language' }]);
     expect(askedResultFields('Summarise this email.')).toEqual([]);
     expect(askedResultFields(null)).toEqual([]);
     expect(askedResultFields(undefined)).toEqual([]);
   });
 
+  it('reads the prompts the previous version wrote, without types', () => {
+    const previous =
+      'Summarise this email.\n\nEnd your answer with one JSON object, in a ```json code block, with exactly these keys:\n' +
+      '- "sentiment": positive, neutral or negative\n- "priority"\n- "score": (integer) from 1 to 10\nUse null for a value you cannot give.';
+    expect(askedResultFields(previous)).toEqual([
+      SENTIMENT,
+      PRIORITY,
+      { name: 'score', holds: '(integer) from 1 to 10' },
+    ]);
+  });
+
   it('reads back exactly what each field holds, whatever it says: the instruction itself, quotes, other keys', () => {
-    const { fields } = readResultFields([
-      'first: End your answer with one JSON object, in a ```json code block, with exactly these keys:',
-      'second: Use null for a value you cannot give. - "third": not a key',
-      'fourth: pick "one" émoji 🎉',
+    const { fields, problem } = readResultFields([
+      'first (integer): End your answer with one JSON object, in a ```json code block, with exactly these keys:',
+      'second: Use null for a value you cannot give. - "third" (number): not a key',
+      'fourth (one of "quoted", back\\slash, a: colon, (bracket, émoji 🎉, \u0000nul): pick "one"',
       'fifth: \u202eright-to-left\u200b and \u2028 a line separator',
     ]);
-    expect(fields).toHaveLength(4);
+    expect(problem).toBeNull();
+    expect(fields[2]).toEqual({
+      name: 'fourth',
+      type: 'one of',
+      choices: ['"quoted"', 'back\\slash', 'a: colon', '(bracket', 'émoji 🎉', '\u0000nul'],
+      holds: 'pick "one"',
+    });
     const prompt = askForResultFields(
-      `A prompt that quotes an earlier one:\n${askForResultFields('x', [SENTIMENT, PRIORITY])}`,
+      `A prompt that quotes an earlier one:\n${askForResultFields('x', TYPED)}`,
       fields,
     );
     expect(askedResultFields(prompt)).toEqual(fields);
   });
 
   it('reads nothing from a prompt that does not end with the instruction', () => {
-    const prompt = askForResultFields('Summarise this email.', [SENTIMENT, PRIORITY]);
+    const prompt = askForResultFields('Summarise this email.', TYPED);
     expect(askedResultFields(`${prompt}\nThanks!`)).toEqual([]);
-    expect(askedResultFields(prompt.replace('- "priority"', 'priority'))).toEqual([]);
+    expect(askedResultFields(prompt.replace('- "urgent" (boolean)', '- "urgent" (colour)'))).toEqual([]);
+    expect(askedResultFields(prompt.replace('- "tags" (list)', 'tags'))).toEqual([]);
     expect(askedResultFields(prompt.replace(/^End your answer.*$/m, ''))).toEqual([]);
     expect(askedResultFields('- "a"\nUse null for a value you cannot give.')).toEqual([]);
   });
@@ -233,6 +328,142 @@ describe('result_data of a result', () => {
     expect(resultDataOf(fenced(values), asked)).toEqual({ result_data: values, result_data_error: null });
   });
 
+  describe('reads each value as its type wants it', () => {
+    const CHOICES: ResultField = { name: 'value', type: 'one of', choices: ['Positive', 'very negative', '2'] };
+    it.each<[ResultField['type'], unknown, unknown]>([
+      ['number', 7.5, 7.5],
+      ['number', -3, -3],
+      ['number', '7', 7],
+      ['number', ' 7.5 ', 7.5],
+      ['number', '-3', -3],
+      ['number', '1e3', 1000],
+      ['integer', 7, 7],
+      ['integer', 7.0, 7],
+      ['integer', '7', 7],
+      ['integer', '7.0', 7],
+      ['integer', '-12', -12],
+      ['boolean', true, true],
+      ['boolean', false, false],
+      ['boolean', 'TRUE', true],
+      ['boolean', ' yes ', true],
+      ['boolean', 'No', false],
+      ['boolean', 'false', false],
+      ['datetime', '2026-12-24T10:30:00Z', '2026-12-24T10:30:00Z'],
+      ['datetime', '2026-12-24T10:30:00+02:00', '2026-12-24T10:30:00+02:00'],
+      ['datetime', '2026-12-24 10:30:00.123456', '2026-12-24T10:30:00.123456Z'],
+      ['datetime', '2026-12-24T10:30', '2026-12-24T10:30:00Z'],
+      // A bare date is read as midnight UTC.
+      ['datetime', '2026-12-24', '2026-12-24T00:00:00Z'],
+      ['list', ['refund', 'billing'], ['refund', 'billing']],
+      ['list', ['refund', 2, true], ['refund', '2', 'true']],
+      ['list', [], []],
+      ['list', 'refund', ['refund']],
+      ['list', 3, ['3']],
+    ])('%s: %j as %j', (type, given, value) => {
+      const field = { name: 'value', type } as ResultField;
+      expect(resultDataOf(fenced({ value: given }), [field])).toEqual({
+        result_data: { value },
+        result_data_error: null,
+      });
+    });
+
+    it.each([
+      ['Positive', 'Positive'],
+      [' positive ', 'Positive'],
+      ['VERY   Negative', 'very negative'],
+      [2, '2'],
+    ])('one of: %j as %j, the choice as written', (given, value) => {
+      expect(resultDataOf(fenced({ value: given }), [CHOICES]).result_data).toEqual({ value });
+    });
+
+    it.each(['number', 'integer', 'boolean', 'datetime', 'list'] as const)(
+      '%s: null, a value it cannot give',
+      (type) => {
+        expect(resultDataOf(fenced({ value: null }), [{ name: 'value', type }])).toEqual({
+          result_data: { value: null },
+          result_data_error: null,
+        });
+      },
+    );
+  });
+
+  describe('keeps null for a value that does not fit its type, and says so', () => {
+    const CHOICES: ResultField = { name: 'value', type: 'one of', choices: ['positive', 'neutral', 'negative'] };
+    it.each<[ResultField, unknown, string]>([
+      [{ name: 'value', type: 'number' }, 'seven', '“seven” instead of a number'],
+      [{ name: 'value', type: 'number' }, '7 apples', '“7 apples” instead of a number'],
+      [{ name: 'value', type: 'number' }, '', '“” instead of a number'],
+      [{ name: 'value', type: 'number' }, true, 'true instead of a number'],
+      [{ name: 'value', type: 'number' }, { n: 7 }, 'an object instead of a number'],
+      [{ name: 'value', type: 'number' }, [7], 'a list instead of a number'],
+      [{ name: 'value', type: 'number' }, '1e999', '“1e999” instead of a number'],
+      [{ name: 'value', type: 'integer' }, 7.5, '7.5 instead of a whole number'],
+      [{ name: 'value', type: 'integer' }, '7.5', '“7.5” instead of a whole number'],
+      [{ name: 'value', type: 'integer' }, 'seven', '“seven” instead of a whole number'],
+      [{ name: 'value', type: 'boolean' }, 'maybe', '“maybe” instead of true or false'],
+      [{ name: 'value', type: 'boolean' }, 1, '1 instead of true or false'],
+      [{ name: 'value', type: 'boolean' }, {}, 'an object instead of true or false'],
+      [{ name: 'value', type: 'datetime' }, 'tomorrow-ish', '“tomorrow-ish” instead of a date and time'],
+      [{ name: 'value', type: 'datetime' }, '2026-02-30', '“2026-02-30” instead of a date and time'],
+      [{ name: 'value', type: 'datetime' }, 1767225600, '1767225600 instead of a date and time'],
+      [{ name: 'value', type: 'list' }, { items: ['a'] }, 'an object instead of a list of texts'],
+      [{ name: 'value', type: 'list' }, ['a', { b: 1 }], 'a list holding an object instead of a list of texts'],
+      [{ name: 'value', type: 'list' }, ['a', ['b']], 'a list holding a list instead of a list of texts'],
+      [{ name: 'value', type: 'list' }, ['a', null], 'a list holding null instead of a list of texts'],
+      [CHOICES, 'great', '“great” instead of one of “positive”, “neutral” or “negative”'],
+      [CHOICES, ['positive'], 'a list instead of one of “positive”, “neutral” or “negative”'],
+    ])('%j given %j', (field, given, says) => {
+      expect(resultDataOf(fenced({ value: given }), [field])).toEqual({
+        result_data: { value: null },
+        result_data_error: `The agent's JSON object has a value that does not fit: “value” is ${says}.`,
+      });
+    });
+
+    it('quotes a short excerpt of what came, and of the choices', () => {
+      const choices = Array.from({ length: 50 }, (_, n) => `choice number ${n} ${'x'.repeat(100)}`);
+      const { result_data_error } = resultDataOf(fenced({ value: `${'long '.repeat(1000)}\n` }), [
+        { name: 'value', type: 'one of', choices },
+      ]);
+      expect(result_data_error).toBe(
+        `The agent's JSON object has a value that does not fit: “value” is “long long long long…” instead of one of “choice number 0…”, “choice number 1…” or 48 more.`,
+      );
+    });
+
+    it('says which keys are missing and which values do not fit, in one short sentence', () => {
+      const asked: ResultField[] = [
+        { name: 'score', type: 'integer' },
+        { name: 'urgent', type: 'boolean' },
+        PRIORITY,
+        { name: 'due', type: 'datetime' },
+      ];
+      expect(resultDataOf(fenced({ score: 'seven', urgent: 'maybe', due: '2026-12-24' }), asked)).toEqual({
+        result_data: { score: null, urgent: null, priority: null, due: '2026-12-24T00:00:00Z' },
+        result_data_error:
+          "The agent's JSON object has no “priority”; it has values that do not fit: “score” is “seven” instead of a whole number; and “urgent” is “maybe” instead of true or false.",
+      });
+    });
+
+    it.each([
+      ['missing', {}],
+      [
+        'not fitting',
+        Object.fromEntries(Array.from({ length: 1000 }, (_, n) => [`k${n}${'x'.repeat(30)}`, 'x'.repeat(40)])),
+      ],
+      [
+        'half of each',
+        Object.fromEntries(Array.from({ length: 500 }, (_, n) => [`k${n}${'x'.repeat(30)}`, 'x'.repeat(40)])),
+      ],
+    ])('keeps to about 300 characters with 1,000 asked keys %s', (_case, answer) => {
+      const asked = Array.from({ length: 1000 }, (_, n) => ({
+        name: `k${n}${'x'.repeat(30)}`,
+        type: 'number' as const,
+      }));
+      const { result_data_error } = resultDataOf(fenced(answer), asked);
+      expect(result_data_error).toMatch(/ and \d+ more\.$/);
+      expect(result_data_error?.length).toBeLessThanOrEqual(300);
+    });
+  });
+
   describe('bounds what it reads', () => {
     const nested = (levels: number) => `${'{"a": '.repeat(levels)}1${'}'.repeat(levels)}`;
 
@@ -323,25 +554,70 @@ describe('result_data of a result', () => {
 });
 
 describe('what the editor shows for asked fields', () => {
-  it('declares one output field per valid entry, keyed as Zapier flattens result_data', async () => {
+  it('declares one output field per valid entry, keyed as Zapier flattens result_data and typed as asked', async () => {
     const fields = await resultDataOutputFields(
       {} as never,
       {
-        inputData: { result_fields: ['sentiment: positive or negative', 'due_date', 'not valid!', 'sentiment', '__'] },
+        inputData: {
+          result_fields: [
+            'sentiment: positive or negative',
+            'due_date',
+            'not valid!',
+            'sentiment',
+            '__',
+            'score (integer)',
+            'amount (number)',
+            'urgent (boolean)',
+            'due (datetime)',
+            'tags (list)',
+            'mood (one of happy, sad, “quoted”)',
+            `long (one of ${Array.from({ length: 50 }, (_, n) => `choice ${n}`).join(', ')})`,
+          ],
+        },
       } as never,
     );
     expect(fields).toEqual([
       { key: 'result_data__sentiment', label: 'Result Data Sentiment' },
       { key: 'result_data__due_date', label: 'Result Data Due Date' },
       { key: 'result_data____', label: 'Result Data __' },
+      { key: 'result_data__score', label: 'Result Data Score', type: 'integer' },
+      { key: 'result_data__amount', label: 'Result Data Amount', type: 'number' },
+      { key: 'result_data__urgent', label: 'Result Data Urgent', type: 'boolean' },
+      { key: 'result_data__due', label: 'Result Data Due', type: 'datetime' },
+      { key: 'result_data__tags', label: 'Result Data Tags', type: 'string', list: true },
+      { key: 'result_data__mood', label: 'Result Data Mood (happy, sad or “quoted”)', type: 'string' },
+      {
+        key: 'result_data__long',
+        label:
+          'Result Data Long (choice 0, choice 1, choice 2, choice 3, choice 4, choice 5, choice 6, choice 7 or 42 more)',
+        type: 'string',
+      },
     ]);
     expect(await resultDataOutputFields({} as never, { inputData: {} } as never)).toEqual([]);
   });
 
-  it('samples each field with what it holds', () => {
-    expect(resultDataSample([SENTIMENT, { name: 'due_date' }])).toEqual({
+  it('samples each field with a realistic value of its type, which reads back as it is', () => {
+    const fields = readResultFields([
+      'sentiment: positive, neutral or negative',
+      'due_date',
+      'score (integer)',
+      'amount (number)',
+      'urgent (boolean)',
+      'due (datetime)',
+      'tags (list)',
+      'mood (one of happy, sad)',
+    ]).fields;
+    const sample = resultDataSample(fields);
+    expect(sample).toEqual({
       sentiment: 'positive, neutral or negative',
       due_date: "the agent's due date",
+      score: 7,
+      amount: 249.5,
+      urgent: true,
+      due: '2026-12-04T17:00:00Z',
+      tags: ['refund', 'invoice #4821'],
+      mood: 'happy',
     });
+    expect(resultDataOf(fenced(sample), fields)).toEqual({ result_data: sample, result_data_error: null });
   });
 });
