@@ -56,9 +56,10 @@ export interface EmulatorOptions {
     /**
      * How the agent ends its answer. By default it adds the JSON object the
      * prompt's Result Fields ask for, fenced; a description containing one of
-     * these makes it answer in prose only, fenced JSON, bare JSON or broken JSON.
+     * these makes it answer in prose only, fenced JSON, bare JSON or broken JSON;
+     * `wrongTypes` makes it give each typed Result Field a value of the wrong type.
      */
-    answerMarkers: { prose: string; fencedJson: string; bareJson: string; brokenJson: string };
+    answerMarkers: { prose: string; fencedJson: string; bareJson: string; brokenJson: string; wrongTypes: string };
   };
   /** Some CodeTether servers write events dotted (`task.completed`); the app must accept both. */
   dottedEventNames: boolean;
@@ -129,6 +130,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
       fencedJson: '[fenced-json]',
       bareJson: '[bare-json]',
       brokenJson: '[broken-json]',
+      wrongTypes: '[wrong-types]',
     },
   },
   dottedEventNames: false,

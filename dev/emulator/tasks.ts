@@ -67,22 +67,58 @@ const secondsBetween = (from: string, to: string) => Math.round((Date.parse(to) 
 
 type AnswerMarkers = EmulatorOptions['tasks']['answerMarkers'];
 
-/** A value such a field could hold: one of the options it names, a number, a yes or no, or a phrase. */
-const plausibleValue = ({ name, holds }: ResultField, title: string, seed: number): unknown => {
-  const options = (holds ?? '')
+/** A value such a field could hold, of its type: for text, one of the options it names, a number, a yes or no, or a phrase. */
+const plausibleValue = (field: ResultField, title: string, seed: number): unknown => {
+  const about = field.holds ?? field.name.replace(/_/g, ' ');
+  switch (field.type) {
+    case 'number':
+      return ((seed % 90) + 10) / 10;
+    case 'integer':
+      return (seed % 9) + 1;
+    case 'boolean':
+      return seed % 2 === 0;
+    case 'datetime':
+      return new Date(Date.UTC(2026, 11, 1 + (seed % 28), 9 + (seed % 8))).toISOString().replace('.000Z', '+00:00');
+    case 'list':
+      return [`first ${about}`, `second ${about}`];
+    case 'one of':
+      return field.choices[seed % field.choices.length];
+  }
+  const options = (field.holds ?? '')
     .split(/,|\bor\b/)
     .map((option) => option.trim())
     .filter(Boolean);
   if (options.length > 1) return options[seed % options.length];
-  const about = `${name} ${holds ?? ''}`;
-  if (/\b(count|number|score|total|amount)\b|_(count|number|score|total|amount)\b/i.test(about)) return (seed % 9) + 1;
-  if (/^(is|has)_|yes or no|true or false/i.test(about)) return seed % 2 === 0;
-  return `${holds ?? name.replace(/_/g, ' ')} for “${title}”`;
+  const words = `${field.name} ${field.holds ?? ''}`;
+  if (/\b(count|number|score|total|amount)\b|_(count|number|score|total|amount)\b/i.test(words)) return (seed % 9) + 1;
+  if (/^(is|has)_|yes or no|true or false/i.test(words)) return seed % 2 === 0;
+  return `${about} for “${title}”`;
+};
+
+/** A value that does not fit the field's type, as a careless model writes it; text takes anything, so it stays plausible. */
+const wrongValue = (field: ResultField, title: string, seed: number): unknown => {
+  switch (field.type) {
+    case 'number':
+    case 'integer':
+      return 'seven';
+    case 'boolean':
+      return 'maybe';
+    case 'datetime':
+      return 'tomorrow-ish';
+    case 'list':
+      // A single text is a one-item list, so only something else is wrong.
+      return { items: plausibleValue(field, title, seed) };
+    case 'one of':
+      // Longer than every choice, so it matches none.
+      return `none of ${field.choices.join(', ')}`;
+  }
+  return plausibleValue(field, title, seed);
 };
 
 /**
  * The same input always gives the same answer: a line of prose, then the
- * JSON object its Result Fields ask for, fenced, or the ending a marker asks for.
+ * JSON object its Result Fields ask for, fenced, each value of its type
+ * (or of a wrong one, on demand), or the ending a marker asks for.
  */
 const answerOf = ({ agent_type, model, title, description }: TaskRequest, markers: AnswerMarkers): string => {
   const fingerprint = createHash('sha256')
@@ -93,8 +129,9 @@ const answerOf = ({ agent_type, model, title, description }: TaskRequest, marker
   const prose = `The ${agent_type} agent finished “${title}” with model ${model}: ${words} words of instructions handled (result ${fingerprint}).`;
   const asked = askedResultFields(description);
   const seed = Number.parseInt(fingerprint.slice(0, 8), 16);
+  const valueFor = description.includes(markers.wrongTypes) ? wrongValue : plausibleValue;
   const data = asked.length
-    ? Object.fromEntries(asked.map((field) => [field.name, plausibleValue(field, title, seed)]))
+    ? Object.fromEntries(asked.map((field) => [field.name, valueFor(field, title, seed)]))
     : { title, words, result: fingerprint };
   const json = JSON.stringify(data, null, 2);
   if (description.includes(markers.prose)) return prose;

@@ -191,8 +191,7 @@ describe('Create Task', () => {
     it('names each wrong entry before any request', async () => {
       const failure = await expectNoRequest({ ...input, result_fields: ['sentiment', 'due date', 'Sentiment'] });
       expect(failure.message).toBe(
-        'Check the “Result Fields” field: it has the entry “due date” (number 2), which is not a name of letters, digits and underscores, optionally followed by “: what it holds”, such as sentiment: positive, neutral or negative. ' +
-          'Check the “Result Fields” field: it names “Sentiment” twice (entry number 3); give each result field its own name.',
+        'Check the “Result Fields” field: it has 2 wrong entries: “due date” (entry 2) has a name that is not only letters, digits and underscores; and “Sentiment” (entry 3) repeats the name of an earlier entry.',
       );
     });
 

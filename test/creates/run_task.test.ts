@@ -219,7 +219,8 @@ describe('Run Task and Wait for Result: performResume', () => {
       ...queuedOutput,
       status: 'completed',
       result_summary: 'Five bullet points: pricing accepted, pilot in January, …',
-      result_data_error: 'The result holds no JSON object.',
+      // No Result Fields were asked: nothing alarming to say about a result without JSON.
+      result_data_error: null,
       error: null,
       completed_at: '2026-11-30T14:03:40Z',
     });

@@ -1,6 +1,6 @@
 import { taskInput } from '../../../dev/fixtures';
 import { CancelledTask, CreatedTask, ErrorBody, MODELS, Task, TaskList, UserMe } from '../../../lib/api/contract';
-import { askForResultFields, resultDataOf } from '../../../lib/steps/result-data';
+import { askForResultFields, readResultFields, resultDataOf } from '../../../lib/steps/result-data';
 import { type Answer, API_KEY, eventually, useEmulator } from './http';
 
 const OTHER_KEY = 'ct_emulator_other_user_key';
@@ -125,6 +125,57 @@ describe('a task’s life', () => {
       const { result_data, result_data_error } = resultDataOf(result, asked);
       expect(result_data).toEqual(data);
       expect(result_data_error).toBe(error);
+    });
+
+    describe('with typed Result Fields', () => {
+      const typed = readResultFields([
+        'score (integer): urgency from 1 to 10',
+        'amount (number)',
+        'urgent (boolean)',
+        'due (datetime)',
+        'tags (list)',
+        'sentiment (one of positive, neutral, negative)',
+        'reply_draft',
+      ]).fields;
+      /** What the agent wrote in its ```json block, before the app reads it. */
+      const fencedJsonOf = (result: string) => JSON.parse(/```json\n([\s\S]*)\n```/.exec(result)?.[1] ?? '');
+
+      it('gives each a value of its type', async () => {
+        const result = await answered(askForResultFields('Triage this customer email.', typed));
+        expect(fencedJsonOf(result)).toEqual({
+          score: expect.any(Number),
+          amount: expect.any(Number),
+          urgent: expect.any(Boolean),
+          due: expect.stringMatching(/^2026-12-\d{2}T\d{2}:00:00\+00:00$/),
+          tags: ['first tags', 'second tags'],
+          sentiment: expect.stringMatching(/^(positive|neutral|negative)$/),
+          reply_draft: 'reply draft for “Classify the email”',
+        });
+        expect(resultDataOf(result, typed).result_data_error).toBeNull();
+      });
+
+      it('gives each a value of the wrong type when the prompt carries [wrong-types]', async () => {
+        const result = await answered(askForResultFields('Triage this customer email. [wrong-types]', typed));
+        const { result_data, result_data_error } = resultDataOf(result, typed);
+        expect(result_data).toEqual({
+          score: null,
+          amount: null,
+          urgent: null,
+          due: null,
+          tags: null,
+          sentiment: null,
+          reply_draft: 'reply draft for “Classify the email”',
+        });
+        expect(result_data_error).toBe(
+          "The agent's JSON object has values that do not fit: “score” is “seven” instead of a whole number; “amount” is “seven” instead of a number; “urgent” is “maybe” instead of true or false; “due” is “tomorrow-ish” instead of a date and time; and 2 more.",
+        );
+        expect(fencedJsonOf(result)).toMatchObject({
+          urgent: 'maybe',
+          due: 'tomorrow-ish',
+          tags: { items: ['first tags', 'second tags'] },
+          sentiment: 'none of positive, neutral, negative',
+        });
+      });
     });
 
     it('in prose when nothing is asked, and with fenced JSON on demand', async () => {
