@@ -60,8 +60,8 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
     const text = await c.req.text();
     try {
       JSON.parse(text);
-    } catch (error) {
-      return c.json(jsonDecodeError(text, error), 422);
+    } catch {
+      return c.json(jsonDecodeError(text), 422);
     }
     return next();
   });
