@@ -120,8 +120,16 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/me',
       summary: 'The signed-in user (OAuth and SSO tokens only: production refuses `ct_` keys here)',
-      middleware: [accounts.require('oauth')] as const,
-      responses: { 200: json(AutomationMe, 'The user'), ...errors(401, 429) },
+      middleware: [accounts.requireAtMe()] as const,
+      responses: {
+        200: json(AutomationMe, 'The user'),
+        401: json(
+          ErrorBody,
+          'No token, an unknown or expired one, or a `ct_` key, in this route’s own shape: ' +
+            '`{"detail": {"error": "unauthorized", "message": "Invalid or expired token"}}`',
+        ),
+        ...errors(429),
+      },
     }),
     (c) => {
       const { user } = c.get('principal');

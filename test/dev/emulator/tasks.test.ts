@@ -41,20 +41,32 @@ describe('who is calling', () => {
   it('refuses a ct_ key at /me, as production does, and accepts it at /v1/users/me', async () => {
     const me = await call('GET', '/v1/automation/me');
     expect(me.status).toBe(401);
-    expect(me.body).toEqual({ detail: 'Authentication required' });
+    expect(me.body).toEqual({ detail: { error: 'unauthorized', message: 'Invalid or expired token' } });
     const user = await call('GET', '/v1/users/me');
     expect(user.status).toBe(200);
     expect(UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
   });
 
   it.each([
+    ['no token', {}, 'Missing Authorization header'],
+    ['another scheme', { headers: { Authorization: `Basic ${API_KEY}` } }, 'Invalid Authorization header format'],
+    ['an unknown OAuth token', { token: 'oat_unknown' }, 'Invalid or expired token'],
+  ])('answers 401 at /me in its own shape for %s', async (_case, options, message) => {
+    const answer = await call('GET', '/v1/automation/me', { token: null, ...options });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ detail: { error: 'unauthorized', message } });
+  });
+
+  it.each([
     ['no token', null],
     ['an unknown key', 'ct_not_a_real_key'],
     ['an unknown OAuth token', 'oat_unknown'],
-  ])('answers 401 with FastAPI’s body for %s', async (_case, token) => {
-    const answer = await call('GET', '/v1/automation/tasks', { token });
-    expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ detail: 'Authentication required' });
+  ])('answers 401 with FastAPI’s body elsewhere for %s', async (_case, token) => {
+    for (const path of ['/v1/automation/tasks', '/v1/users/me', '/v1/automation/webhooks']) {
+      const answer = await call('GET', path, { token });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ detail: 'Authentication required' });
+    }
   });
 });
 
