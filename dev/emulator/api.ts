@@ -4,12 +4,14 @@
  * /openapi.json.
  */
 import { createRoute, type Hook, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import packageJson from '../../package.json';
 import type { Accounts, AuthEnv } from './accounts';
 import type { EmulatorOptions } from './config';
 import { budgetExceeded, conflict, fromZodError, type InputSource, notFound } from './fastapi-errors';
+import type { RateCheck } from './rate-limit';
 import {
   ApiInfo,
   AutomationMe,
@@ -42,7 +44,7 @@ const ERROR_DESCRIPTIONS = {
   404: 'No such resource for this account',
   409: 'The task is not queued or running',
   422: 'FastAPI validation error: `detail` lists each problem with its `loc`',
-  429: 'Rate limit reached; `Retry-After` says when to try again',
+  429: 'Rate limit reached; `Retry-After` says when to try again. Only the task routes count and refuse requests',
 } as const;
 
 const errors = <const C extends keyof typeof ERROR_DESCRIPTIONS>(...codes: C[]) =>
@@ -58,6 +60,8 @@ export interface ApiDependencies {
   accounts: Accounts;
   tasks: TaskStore;
   webhooks: WebhookHub;
+  /** Counts a task route's request against its caller's quota (see rate-limit.ts). */
+  rateCheck: (c: Context) => RateCheck;
   options: Pick<EmulatorOptions, 'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces'>;
 }
 
@@ -74,7 +78,7 @@ export const fastApiValidationHook: Hook<unknown, AuthEnv, string, Response | un
 
 export const registerApiRoutes = (
   api: OpenAPIHono<AuthEnv>,
-  { accounts, tasks, webhooks, options }: ApiDependencies,
+  { accounts, tasks, webhooks, rateCheck, options }: ApiDependencies,
 ) => {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -128,7 +132,6 @@ export const registerApiRoutes = (
           'No token, an unknown or expired one, or a `ct_` key, in this route’s own shape: ' +
             '`{"detail": {"error": "unauthorized", "message": "Invalid or expired token"}}`',
         ),
-        ...errors(429),
       },
     }),
     (c) => {
@@ -146,7 +149,7 @@ export const registerApiRoutes = (
       path: '/v1/users/me',
       summary: 'The account behind a `ct_` API key or an OAuth token',
       middleware: [anyCredential] as const,
-      responses: { 200: json(UserMe, 'The account'), ...errors(401, 429) },
+      responses: { 200: json(UserMe, 'The account'), ...errors(401) },
     }),
     (c) => {
       const { user } = c.get('principal');
@@ -207,12 +210,14 @@ export const registerApiRoutes = (
       },
     }),
     (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
       const { user } = c.get('principal');
       const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
       if (outcome.kind === 'over_budget') {
         return c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
       }
-      return outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201);
+      return rate.stamp(outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201));
     },
   );
 
@@ -225,7 +230,11 @@ export const registerApiRoutes = (
       request: { query: TaskListQuery },
       responses: { 200: json(TaskList, 'A page of tasks'), ...errors(401, 422, 429) },
     }),
-    (c) => c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200),
+    (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
+      return rate.stamp(c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200));
+    },
   );
 
   api.openapi(
@@ -238,8 +247,10 @@ export const registerApiRoutes = (
       responses: { 200: json(Task, 'The task'), ...errors(401, 404, 429) },
     }),
     (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
       const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
-      return task ? c.json({ ...task.record }, 200) : c.json(notFound('Task not found'), 404);
+      return task ? rate.stamp(c.json({ ...task.record }, 200)) : c.json(notFound('Task not found'), 404);
     },
   );
 
@@ -250,7 +261,7 @@ export const registerApiRoutes = (
       summary: 'Cancel a queued or running task',
       middleware: [anyCredential] as const,
       request: { params: TaskIdParam },
-      responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409, 429) },
+      responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409) },
     }),
     (c) => {
       const taskId = c.req.valid('param').task_id;
@@ -270,7 +281,7 @@ export const registerApiRoutes = (
       summary: 'Subscribe a URL to task events; the secret is shown only in this answer',
       middleware: [anyCredential] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CreateWebhookBody } } } },
-      responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422, 429) },
+      responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422) },
     }),
     (c) => {
       const { id, url, events, secret, created_at } = webhooks.subscribe(
@@ -287,7 +298,7 @@ export const registerApiRoutes = (
       path: '/v1/automation/webhooks',
       summary: 'The subscriptions of this account, without their secrets',
       middleware: [anyCredential] as const,
-      responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401, 429) },
+      responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401) },
     }),
     (c) =>
       c.json(
@@ -307,7 +318,7 @@ export const registerApiRoutes = (
       summary: 'Remove a subscription',
       middleware: [anyCredential] as const,
       request: { params: WebhookIdParam },
-      responses: { 204: { description: 'Removed' }, ...errors(401, 404, 429) },
+      responses: { 204: { description: 'Removed' }, ...errors(401, 404) },
     }),
     (c) =>
       webhooks.unsubscribe(c.get('principal').user.id, c.req.valid('param').webhook_id)
