@@ -154,6 +154,30 @@ describe('a task’s life', () => {
   });
 });
 
+describe('a task’s created_at', () => {
+  /** Python's isoformat() of datetime.utcnow(): naive, microseconds unless there are none. */
+  const NAIVE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
+  const micros = (timestamp: string) =>
+    Date.parse(`${timestamp.slice(0, 19)}Z`) * 1000 + Number((timestamp.slice(20) || '0').padEnd(6, '0'));
+
+  it('differs by route, a few milliseconds apart: the enqueue’s on create, the task row’s on a read, the run row’s in a list', async () => {
+    const headers = { 'Idempotency-Key': 'three-clocks' };
+    const created = await create(taskInput({ title: 'Three clocks' }), headers);
+    const read = await fetchTask(created.body.task_id);
+    const list = await call('GET', '/v1/automation/tasks?limit=100');
+    const listed = TaskList.parse(list.body).tasks.find((task) => task.task_id === created.body.task_id);
+    const [onCreate, onRead, inList] = [created.body.created_at, read.body.created_at, listed?.created_at];
+    for (const timestamp of [onCreate, onRead, inList]) expect(timestamp).toMatch(NAIVE);
+    // Production's order: the task row's INSERT, then the run row's, then the TaskRun the create answers with.
+    const [taskRow, runRow, enqueued] = [onRead, inList, onCreate].map((timestamp) => micros(timestamp as string));
+    expect(runRow).toBeGreaterThan(taskRow as number);
+    expect(enqueued).toBeGreaterThan(runRow as number);
+    expect((enqueued as number) - (taskRow as number)).toBeLessThan(10_000);
+    // A replay answers the create's own.
+    expect((await create(taskInput({ title: 'Three clocks' }), headers)).body.created_at).toBe(onCreate);
+  });
+});
+
 describe('listing tasks', () => {
   it('lists newest first, without the model, filtered by status and paged', async () => {
     // Failed tasks stay failed, so a slow machine cannot move them out of the status between create and list.
