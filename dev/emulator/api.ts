@@ -10,7 +10,14 @@ import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api
 import packageJson from '../../package.json';
 import type { Accounts, AuthEnv } from './accounts';
 import type { EmulatorOptions } from './config';
-import { budgetExceeded, conflict, fromZodError, type InputSource, notFound } from './fastapi-errors';
+import {
+  budgetExceeded,
+  conflict,
+  fromZodError,
+  INTERNAL_SERVER_ERROR,
+  type InputSource,
+  notFound,
+} from './fastapi-errors';
 import type { RateCheck } from './rate-limit';
 import {
   ApiInfo,
@@ -62,7 +69,10 @@ export interface ApiDependencies {
   webhooks: WebhookHub;
   /** Counts a task route's request against its caller's quota (see rate-limit.ts). */
   rateCheck: (c: Context) => RateCheck;
-  options: Pick<EmulatorOptions, 'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces'>;
+  options: Pick<
+    EmulatorOptions,
+    'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces' | 'taskLimitAs500'
+  >;
 }
 
 /**
@@ -207,6 +217,12 @@ export const registerApiRoutes = (
         201: json(CreatedTask, 'The task was created'),
         200: json(CreatedTask, 'Idempotent replay: the original answer plus `"_idempotent_replay": "true"`'),
         ...errors(401, 402, 422, 429),
+        500: {
+          description:
+            'An uncaught server error, as uvicorn answers it: `Internal Server Error` as plain text ' +
+            '(every create on a fresh database; the used-up task budget on some servers)',
+          content: { 'text/plain': { schema: z.string() } },
+        },
       },
     }),
     (c) => {
@@ -214,8 +230,11 @@ export const registerApiRoutes = (
       if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
       const { user } = c.get('principal');
       const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
+      if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
       if (outcome.kind === 'over_budget') {
-        return c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
+        return options.taskLimitAs500
+          ? c.text(INTERNAL_SERVER_ERROR, 500)
+          : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
       }
       return rate.stamp(outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201));
     },

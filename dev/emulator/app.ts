@@ -13,7 +13,7 @@ import packageJson from '../../package.json';
 import { Accounts, type AuthEnv } from './accounts';
 import { fastApiValidationHook, registerApiRoutes } from './api';
 import type { EmulatorOptions } from './config';
-import { jsonDecodeError } from './fastapi-errors';
+import { INTERNAL_SERVER_ERROR, jsonDecodeError } from './fastapi-errors';
 import { FaultInjector } from './faults';
 import { OAuthServer } from './oauth';
 import { SlidingWindowLimiter, taskRateLimit } from './rate-limit';
@@ -84,7 +84,7 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
     if (error instanceof HTTPException) return c.json({ detail: error.message }, error.status);
     console.error('Emulator error:', error);
     // Uvicorn's answer to an uncaught exception: plain text, no JSON.
-    return c.text('Internal Server Error', 500);
+    return c.text(INTERNAL_SERVER_ERROR, 500);
   });
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404));
 

@@ -106,6 +106,19 @@ export interface EmulatorOptions {
   timestamps: 'production' | 'iso';
   /** Requests to spoil on purpose (see faults.ts); more can be injected while the emulator runs. */
   faults: FaultRule[];
+  /**
+   * Server defects, off by default (docs/API.md, "Known server defects").
+   * The fresh-database defect: `POST /tasks` inserts a column the server's
+   * own schema code has renamed, so every create answers 500 `text/plain`
+   * `Internal Server Error` (after the rate limit and an idempotent replay,
+   * as there), and no task is created.
+   */
+  createFails: boolean;
+  /**
+   * The monthly task budget, once used up, raises an uncaught error: a bare
+   * 500 `text/plain` `Internal Server Error` instead of the 402.
+   */
+  taskLimitAs500: boolean;
 }
 
 export type EmulatorOverrides = Partial<Omit<EmulatorOptions, 'tasks' | 'deliveries' | 'rateLimit'>> & {
@@ -186,6 +199,8 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   ],
   timestamps: 'production',
   faults: [],
+  createFails: false,
+  taskLimitAs500: false,
 };
 
 export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptions => ({

@@ -60,7 +60,9 @@ export type CreatedAnswer = Pick<
 export type CreateOutcome =
   | { kind: 'created'; answer: CreatedAnswer }
   | { kind: 'replayed'; answer: CreatedAnswer & { _idempotent_replay: 'true' } }
-  | { kind: 'over_budget'; used: number; limit: number };
+  | { kind: 'over_budget'; used: number; limit: number }
+  /** `createFails`: the task row's INSERT raised. */
+  | { kind: 'insert_failed' };
 
 export type CancelOutcome =
   | { kind: 'cancelled' }
@@ -134,7 +136,10 @@ export class TaskStore {
   private lastMicros = 0;
 
   constructor(
-    private readonly options: Pick<EmulatorOptions, 'tasks' | 'taskBudget' | 'idempotencyTtlMs' | 'timestamps'>,
+    private readonly options: Pick<
+      EmulatorOptions,
+      'tasks' | 'taskBudget' | 'idempotencyTtlMs' | 'timestamps' | 'createFails'
+    >,
     private readonly onEvent: TaskEventListener,
   ) {}
 
@@ -148,6 +153,8 @@ export class TaskStore {
     if (earlier && earlier.expiresAt > Date.now()) {
       return { kind: 'replayed', answer: { ...earlier.answer, _idempotent_replay: 'true' } };
     }
+    // Production inserts the task row before it enqueues (and checks the budget).
+    if (this.options.createFails) return { kind: 'insert_failed' };
     const used = this.usedThisMonth(ownerId);
     const limit = this.options.taskBudget;
     if (limit !== null && used >= limit) return { kind: 'over_budget', used, limit };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEMO_USER } from '../../../dev/emulator/config';
+import { DEFAULT_OPTIONS, DEMO_USER } from '../../../dev/emulator/config';
 import { taskInput } from '../../../dev/fixtures';
 import { CreateTaskBody, MODELS } from '../../../lib/api/contract';
 import { type Answer, useEmulator } from './http';
@@ -108,6 +108,52 @@ describe('the task budget', () => {
   });
 });
 
+describe('server defects', () => {
+  it('are all off by default', () => {
+    expect(DEFAULT_OPTIONS).toMatchObject({ createFails: false, taskLimitAs500: false });
+  });
+
+  describe('a create on a fresh database (createFails)', () => {
+    const { call } = useEmulator({ createFails: true });
+
+    it('answers 500 Internal Server Error as plain text, creates nothing, and leaves the other routes alone', async () => {
+      const keys: Record<string, string>[] = [
+        {},
+        { 'Idempotency-Key': 'try-twice' },
+        { 'Idempotency-Key': 'try-twice' },
+      ];
+      for (const headers of keys) {
+        const answer = await call('POST', '/v1/automation/tasks', { body: taskInput(), headers });
+        expect(answer.status).toBe(500);
+        expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+        expect(answer.text).toBe('Internal Server Error');
+        expect(answer.headers.get('x-ratelimit-limit')).toBeNull();
+      }
+      const list = await call('GET', '/v1/automation/tasks');
+      expect(list.status).toBe(200);
+      expect(list.body.total).toBe(0);
+      expect((await call('GET', '/v1/users/me')).body.tasks_used_this_month).toBe(0);
+    });
+
+    it('still validates first: a bad body gets its 422', async () => {
+      expect((await call('POST', '/v1/automation/tasks', { body: { title: 'No prompt' } })).status).toBe(422);
+    });
+  });
+
+  describe('the task limit as a bare 500 (taskLimitAs500)', () => {
+    const { call } = useEmulator({ taskBudget: 1, taskLimitAs500: true });
+
+    it('answers 500 Internal Server Error as plain text instead of 402 once the budget is used', async () => {
+      expect((await call('POST', '/v1/automation/tasks', { body: taskInput() })).status).toBe(201);
+      const over = await call('POST', '/v1/automation/tasks', { body: taskInput() });
+      expect(over.status).toBe(500);
+      expect(over.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(over.text).toBe('Internal Server Error');
+      expect((await call('GET', '/v1/users/me')).body).toMatchObject({ tasks_used_this_month: 1, tasks_limit: 1 });
+    });
+  });
+});
+
 describe('the OpenAPI document', () => {
   const { call } = useEmulator();
 
@@ -129,6 +175,9 @@ describe('the OpenAPI document', () => {
     const schema = create.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(z.toJSONSchema(CreateTaskBody, { io: 'input' }).required);
     expect(schema.properties.model.enum).toEqual([...MODELS]);
-    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '401', '402', '422', '429']));
+    expect(Object.keys(create.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '401', '402', '422', '429', '500']),
+    );
+    expect(Object.keys(create.responses[500].content)).toEqual(['text/plain']);
   });
 });
