@@ -5,7 +5,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { EmulatorUser } from './config';
-import { AUTHENTICATION_REQUIRED } from './fastapi-errors';
+import { AUTHENTICATION_REQUIRED, meUnauthorized } from './fastapi-errors';
 import type { OAuthServer } from './oauth';
 
 export interface Principal {
@@ -57,4 +57,21 @@ export class Accounts {
       c.set('principal', principal);
       await next();
     };
+
+  /**
+   * What `/me` does instead: it asks the identity provider about the token
+   * itself, so only OAuth (and SSO) tokens pass, a `ct_` key among the
+   * refused, and its 401s come in their own shape:
+   * `{"detail": {"error": "unauthorized", "message": ...}}`.
+   */
+  requireAtMe = (): MiddlewareHandler<AuthEnv> => async (c, next) => {
+    const authorization = c.req.header('authorization');
+    const refuse = (message: string) => c.json(meUnauthorized(message), 401);
+    if (!authorization) return refuse('Missing Authorization header');
+    if (!authorization.startsWith('Bearer ')) return refuse('Invalid Authorization header format');
+    const principal = this.principalOf(c);
+    if (principal?.via !== 'oauth') return refuse('Invalid or expired token');
+    c.set('principal', principal);
+    await next();
+  };
 }

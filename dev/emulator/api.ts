@@ -4,12 +4,21 @@
  * /openapi.json.
  */
 import { createRoute, type Hook, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import packageJson from '../../package.json';
 import type { Accounts, AuthEnv } from './accounts';
 import type { EmulatorOptions } from './config';
-import { budgetExceeded, conflict, fromZodError, type InputSource, notFound } from './fastapi-errors';
+import {
+  budgetExceeded,
+  conflict,
+  fromZodError,
+  INTERNAL_SERVER_ERROR,
+  type InputSource,
+  notFound,
+} from './fastapi-errors';
+import type { RateCheck } from './rate-limit';
 import {
   ApiInfo,
   AutomationMe,
@@ -42,7 +51,7 @@ const ERROR_DESCRIPTIONS = {
   404: 'No such resource for this account',
   409: 'The task is not queued or running',
   422: 'FastAPI validation error: `detail` lists each problem with its `loc`',
-  429: 'Rate limit reached; `Retry-After` says when to try again',
+  429: 'Rate limit reached; `Retry-After` says when to try again. Only the task routes count and refuse requests',
 } as const;
 
 const errors = <const C extends keyof typeof ERROR_DESCRIPTIONS>(...codes: C[]) =>
@@ -58,7 +67,12 @@ export interface ApiDependencies {
   accounts: Accounts;
   tasks: TaskStore;
   webhooks: WebhookHub;
-  options: Pick<EmulatorOptions, 'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces'>;
+  /** Counts a task route's request against its caller's quota (see rate-limit.ts). */
+  rateCheck: (c: Context) => RateCheck;
+  options: Pick<
+    EmulatorOptions,
+    'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces' | 'taskLimitAs500'
+  >;
 }
 
 /**
@@ -74,7 +88,7 @@ export const fastApiValidationHook: Hook<unknown, AuthEnv, string, Response | un
 
 export const registerApiRoutes = (
   api: OpenAPIHono<AuthEnv>,
-  { accounts, tasks, webhooks, options }: ApiDependencies,
+  { accounts, tasks, webhooks, rateCheck, options }: ApiDependencies,
 ) => {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -120,8 +134,15 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/me',
       summary: 'The signed-in user (OAuth and SSO tokens only: production refuses `ct_` keys here)',
-      middleware: [accounts.require('oauth')] as const,
-      responses: { 200: json(AutomationMe, 'The user'), ...errors(401, 429) },
+      middleware: [accounts.requireAtMe()] as const,
+      responses: {
+        200: json(AutomationMe, 'The user'),
+        401: json(
+          ErrorBody,
+          'No token, an unknown or expired one, or a `ct_` key, in this route’s own shape: ' +
+            '`{"detail": {"error": "unauthorized", "message": "Invalid or expired token"}}`',
+        ),
+      },
     }),
     (c) => {
       const { user } = c.get('principal');
@@ -138,7 +159,7 @@ export const registerApiRoutes = (
       path: '/v1/users/me',
       summary: 'The account behind a `ct_` API key or an OAuth token',
       middleware: [anyCredential] as const,
-      responses: { 200: json(UserMe, 'The account'), ...errors(401, 429) },
+      responses: { 200: json(UserMe, 'The account'), ...errors(401) },
     }),
     (c) => {
       const { user } = c.get('principal');
@@ -196,15 +217,26 @@ export const registerApiRoutes = (
         201: json(CreatedTask, 'The task was created'),
         200: json(CreatedTask, 'Idempotent replay: the original answer plus `"_idempotent_replay": "true"`'),
         ...errors(401, 402, 422, 429),
+        500: {
+          description:
+            'An uncaught server error, as uvicorn answers it: `Internal Server Error` as plain text ' +
+            '(every create on a fresh database; the used-up task budget on some servers)',
+          content: { 'text/plain': { schema: z.string() } },
+        },
       },
     }),
     (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
       const { user } = c.get('principal');
       const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
+      if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
       if (outcome.kind === 'over_budget') {
-        return c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
+        return options.taskLimitAs500
+          ? c.text(INTERNAL_SERVER_ERROR, 500)
+          : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
       }
-      return outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201);
+      return rate.stamp(outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201));
     },
   );
 
@@ -217,7 +249,11 @@ export const registerApiRoutes = (
       request: { query: TaskListQuery },
       responses: { 200: json(TaskList, 'A page of tasks'), ...errors(401, 422, 429) },
     }),
-    (c) => c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200),
+    (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
+      return rate.stamp(c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200));
+    },
   );
 
   api.openapi(
@@ -230,8 +266,10 @@ export const registerApiRoutes = (
       responses: { 200: json(Task, 'The task'), ...errors(401, 404, 429) },
     }),
     (c) => {
+      const rate = rateCheck(c);
+      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
       const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
-      return task ? c.json({ ...task.record }, 200) : c.json(notFound('Task not found'), 404);
+      return task ? rate.stamp(c.json({ ...task.record }, 200)) : c.json(notFound('Task not found'), 404);
     },
   );
 
@@ -242,7 +280,7 @@ export const registerApiRoutes = (
       summary: 'Cancel a queued or running task',
       middleware: [anyCredential] as const,
       request: { params: TaskIdParam },
-      responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409, 429) },
+      responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409) },
     }),
     (c) => {
       const taskId = c.req.valid('param').task_id;
@@ -262,7 +300,7 @@ export const registerApiRoutes = (
       summary: 'Subscribe a URL to task events; the secret is shown only in this answer',
       middleware: [anyCredential] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CreateWebhookBody } } } },
-      responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422, 429) },
+      responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422) },
     }),
     (c) => {
       const { id, url, events, secret, created_at } = webhooks.subscribe(
@@ -279,7 +317,7 @@ export const registerApiRoutes = (
       path: '/v1/automation/webhooks',
       summary: 'The subscriptions of this account, without their secrets',
       middleware: [anyCredential] as const,
-      responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401, 429) },
+      responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401) },
     }),
     (c) =>
       c.json(
@@ -299,7 +337,7 @@ export const registerApiRoutes = (
       summary: 'Remove a subscription',
       middleware: [anyCredential] as const,
       request: { params: WebhookIdParam },
-      responses: { 204: { description: 'Removed' }, ...errors(401, 404, 429) },
+      responses: { 204: { description: 'Removed' }, ...errors(401, 404) },
     }),
     (c) =>
       webhooks.unsubscribe(c.get('principal').user.id, c.req.valid('param').webhook_id)

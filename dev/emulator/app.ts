@@ -1,7 +1,7 @@
 /**
  * The emulator's HTTP application: the API, the OAuth server and the
  * OpenAPI document, behind the protections production has (body size
- * limit, rate limit), with FastAPI's answers for whatever goes wrong before
+ * limit; the task routes apply the rate limit themselves), with FastAPI's answers for whatever goes wrong before
  * a route runs (malformed JSON, unknown paths, wrong methods, crashes), and
  * the faults a test asks for.
  */
@@ -13,10 +13,10 @@ import packageJson from '../../package.json';
 import { Accounts, type AuthEnv } from './accounts';
 import { fastApiValidationHook, registerApiRoutes } from './api';
 import type { EmulatorOptions } from './config';
-import { jsonDecodeError } from './fastapi-errors';
+import { INTERNAL_SERVER_ERROR, jsonDecodeError } from './fastapi-errors';
 import { FaultInjector } from './faults';
 import { OAuthServer } from './oauth';
-import { rateLimit, SlidingWindowLimiter } from './rate-limit';
+import { SlidingWindowLimiter, taskRateLimit } from './rate-limit';
 import { TaskStore } from './tasks';
 import { WebhookHub } from './webhooks';
 
@@ -50,23 +50,23 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
       onMethodNotAllowed: (c, allowed) => c.json({ detail: 'Method Not Allowed' }, 405, { Allow: allowed.join(', ') }),
     }),
   );
-  app.use(
-    '/v1/*',
-    rateLimit(new SlidingWindowLimiter(options.rateLimit.limit, options.rateLimit.windowMs), accounts.rateClientOf),
-  );
   // FastAPI decodes a JSON body before anything else and answers 422 when it cannot.
   app.use('/v1/*', async (c, next) => {
     if (!BODY_METHODS.has(c.req.method) || !/json/i.test(c.req.header('content-type') ?? '')) return next();
     const text = await c.req.text();
     try {
       JSON.parse(text);
-    } catch (error) {
-      return c.json(jsonDecodeError(text, error), 422);
+    } catch {
+      return c.json(jsonDecodeError(text), 422);
     }
     return next();
   });
 
-  registerApiRoutes(app, { accounts, tasks, webhooks, options });
+  const rateCheck = taskRateLimit(
+    new SlidingWindowLimiter(options.rateLimit.limit, options.rateLimit.windowMs),
+    accounts.rateClientOf,
+  );
+  registerApiRoutes(app, { accounts, tasks, webhooks, rateCheck, options });
   app.route('/', oauth.routes());
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -84,7 +84,7 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
     if (error instanceof HTTPException) return c.json({ detail: error.message }, error.status);
     console.error('Emulator error:', error);
     // Uvicorn's answer to an uncaught exception: plain text, no JSON.
-    return c.text('Internal Server Error', 500);
+    return c.text(INTERNAL_SERVER_ERROR, 500);
   });
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404));
 

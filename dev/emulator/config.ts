@@ -21,14 +21,30 @@ export interface OAuthClient {
   redirectUriPrefixes: string[];
 }
 
-/** A workspace (codebase) as `GET /v1/agent/workspaces` lists it. */
+/**
+ * A workspace (codebase) as `GET /v1/agent/workspaces` lists it: the
+ * server's RegisteredCodebase.to_dict(), field for field.
+ */
 export interface EmulatorWorkspace {
   id: string;
   name: string;
   path: string;
+  /** "" when none was given. */
   description: string;
+  /** Naive: `datetime.utcnow().isoformat()`, UTC with microseconds and no offset. */
   registered_at: string;
+  agent_config: Record<string, unknown>;
+  /** Naive as well; null until an agent was triggered there. */
+  last_triggered: string | null;
+  /** idle, running, busy, error, stopped or watching. */
   status: string;
+  agent_port: number | null;
+  session_id: string | null;
+  watch_mode: boolean;
+  /** Seconds between task checks in watch mode. */
+  watch_interval: number;
+  /** The worker that owns the workspace; null for one registered on the server itself. */
+  worker_id: string | null;
 }
 
 export interface EmulatorOptions {
@@ -91,6 +107,19 @@ export interface EmulatorOptions {
   timestamps: 'production' | 'iso';
   /** Requests to spoil on purpose (see faults.ts); more can be injected while the emulator runs. */
   faults: FaultRule[];
+  /**
+   * Server defects, off by default (docs/API.md, "Known server defects").
+   * The fresh-database defect: `POST /tasks` inserts a column the server's
+   * own schema code has renamed, so every create answers 500 `text/plain`
+   * `Internal Server Error` (after the rate limit and an idempotent replay,
+   * as there), and no task is created.
+   */
+  createFails: boolean;
+  /**
+   * The monthly task budget, once used up, raises an uncaught error: a bare
+   * 500 `text/plain` `Internal Server Error` instead of the 402.
+   */
+  taskLimitAs500: boolean;
 }
 
 export type EmulatorOverrides = Partial<Omit<EmulatorOptions, 'tasks' | 'deliveries' | 'rateLimit'>> & {
@@ -144,20 +173,36 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
       name: 'marketing-site',
       path: '/srv/workspaces/marketing-site',
       description: 'The public website',
-      registered_at: '2026-10-02T08:15:00+00:00',
-      status: 'active',
+      registered_at: '2026-10-02T08:15:00.123456',
+      agent_config: { agent: 'build', model: 'claude-sonnet' },
+      last_triggered: '2026-11-30T14:02:11.482913',
+      status: 'watching',
+      agent_port: 9101,
+      session_id: '7c41e2a9',
+      watch_mode: true,
+      watch_interval: 5,
+      worker_id: 'worker-4f8c1d2e',
     },
     {
       id: 'ws_billing_api',
       name: 'billing-api',
       path: '/srv/workspaces/billing-api',
       description: '',
-      registered_at: '2026-10-20T13:40:00+00:00',
-      status: 'active',
+      registered_at: '2026-10-20T13:40:00.551920',
+      agent_config: {},
+      last_triggered: null,
+      status: 'idle',
+      agent_port: null,
+      session_id: null,
+      watch_mode: false,
+      watch_interval: 5,
+      worker_id: null,
     },
   ],
   timestamps: 'production',
   faults: [],
+  createFails: false,
+  taskLimitAs500: false,
 };
 
 export const resolveOptions = (overrides: EmulatorOverrides = {}): EmulatorOptions => ({

@@ -1,8 +1,14 @@
 /**
- * Production's sliding-window rate limit: a number of requests per window
- * per client, reported on every answer; over the limit, 429 with Retry-After.
+ * Production's sliding-window rate limit, as its task routes apply it:
+ * `POST /tasks`, `GET /tasks` and `GET /tasks/{id}` each count one request
+ * against the caller's quota from inside the route, so after authentication
+ * and validation (a 401 or a 422 counts nothing), and only their successful
+ * answers carry X-RateLimit-*: an error raised afterwards (404, 402, 500)
+ * loses them, as FastAPI's HTTPException does. Over the limit: 429 with
+ * Retry-After and the X-RateLimit-* headers. No other route is limited.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
+import type { ErrorBody } from '../../lib/api/contract';
 import { rateLimitExceeded } from './fastapi-errors';
 
 export interface RateDecision {
@@ -23,11 +29,6 @@ export class SlidingWindowLimiter {
     private readonly windowMs: number,
   ) {}
 
-  /** "minute" for production's window, for messages. */
-  get windowName(): string {
-    return this.windowMs === 60_000 ? 'minute' : `${this.windowMs / 1000} seconds`;
-  }
-
   /** Counts one request for `client` unless it is over the limit. */
   take(client: string, now = Date.now()): RateDecision {
     const recent = (this.hits.get(client) ?? []).filter((at) => at > now - this.windowMs);
@@ -46,25 +47,40 @@ export class SlidingWindowLimiter {
   }
 }
 
-/** Applies the limit to every request; `clientOf` names whose quota a request uses. */
-export const rateLimit =
-  (limiter: SlidingWindowLimiter, clientOf: (c: Context) => string): MiddlewareHandler =>
-  async (c, next) => {
+/** One task route's turn with the limiter. */
+export interface RateCheck {
+  /** Set when the caller is over the limit: the 429 to answer. */
+  refusal?: { body: ErrorBody; headers: Record<string, string> };
+  /** Puts X-RateLimit-* on a successful answer, and returns it. */
+  stamp<R extends Response>(response: R): R;
+}
+
+/** Production's words when it refuses (the same whatever the limit). */
+export const RATE_LIMIT_MESSAGE = 'Too many requests. Please retry later.';
+
+/** A check for each request of a task route; `clientOf` names whose quota it uses. */
+export const taskRateLimit =
+  (limiter: SlidingWindowLimiter, clientOf: (c: Context) => string) =>
+  (c: Context): RateCheck => {
     const decision = limiter.take(clientOf(c));
     const headers = {
       'X-RateLimit-Limit': String(decision.limit),
       'X-RateLimit-Remaining': String(decision.remaining),
       'X-RateLimit-Reset': String(decision.resetAt),
     };
-    if (!decision.allowed) {
-      return c.json(
-        rateLimitExceeded(
-          `Rate limit exceeded: ${decision.limit} requests per ${limiter.windowName}. Try again in ${decision.retryAfter} seconds.`,
-        ),
-        429,
-        { ...headers, 'Retry-After': String(decision.retryAfter) },
-      );
-    }
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    return {
+      ...(decision.allowed
+        ? {}
+        : {
+            refusal: {
+              body: rateLimitExceeded(RATE_LIMIT_MESSAGE),
+              headers: { ...headers, 'Retry-After': String(decision.retryAfter) },
+            },
+          }),
+      stamp: (response) => {
+        if (response.status < 300)
+          for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+        return response;
+      },
+    };
   };

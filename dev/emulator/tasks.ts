@@ -11,7 +11,7 @@ import type { EmulatorOptions } from './config';
 
 export type TaskRequest = z.output<typeof CreateTaskBody>;
 
-/** The task object exactly as `GET /tasks/{task_id}` answers it. */
+/** The task object exactly as `GET /tasks/{task_id}` answers it (its created_at is the task row's). */
 export interface TaskRecord {
   task_id: string;
   run_id: string;
@@ -27,10 +27,28 @@ export interface TaskRecord {
   model: string;
 }
 
+/**
+ * The three creation times production keeps for a task, a few milliseconds
+ * apart, in the order its `POST /tasks` writes them: the task row (`NOW()`
+ * of its INSERT), then the run row (the enqueue's INSERT), then the TaskRun
+ * object the create answers with. A read answers the task row's, a list the
+ * run row's (and sorts by it), the create the enqueue's.
+ */
+export interface CreationTimes {
+  taskRow: string;
+  runRow: string;
+  enqueued: string;
+}
+
 export interface StoredTask {
   ownerId: string;
   request: TaskRequest;
   record: TaskRecord;
+  createdAt: CreationTimes;
+  /** Microseconds since 1970 of the run row's created_at, for the list's order. */
+  runRowMicros: number;
+  /** Microseconds since 1970 when the task started, for its runtime. */
+  startedMicros?: number;
 }
 
 /** The answer to `POST /tasks`. */
@@ -42,7 +60,9 @@ export type CreatedAnswer = Pick<
 export type CreateOutcome =
   | { kind: 'created'; answer: CreatedAnswer }
   | { kind: 'replayed'; answer: CreatedAnswer & { _idempotent_replay: 'true' } }
-  | { kind: 'over_budget'; used: number; limit: number };
+  | { kind: 'over_budget'; used: number; limit: number }
+  /** `createFails`: the task row's INSERT raised. */
+  | { kind: 'insert_failed' };
 
 export type CancelOutcome =
   | { kind: 'cancelled' }
@@ -57,13 +77,16 @@ interface IdempotentCreate {
 }
 
 /** Python's `isoformat()` of a UTC datetime: microseconds only when there are any, `+00:00` when aware. */
-const pythonIsoformat = (date: Date, aware: boolean): string => {
-  const [seconds, millis] = date.toISOString().slice(0, -1).split('.');
-  const fraction = millis === '000' ? '' : `.${millis}000`;
+const pythonIsoformat = (epochMicros: number, aware: boolean): string => {
+  const seconds = new Date(Math.floor(epochMicros / 1000)).toISOString().slice(0, 19);
+  const micros = epochMicros % 1_000_000;
+  const fraction = micros === 0 ? '' : `.${String(micros).padStart(6, '0')}`;
   return `${seconds}${fraction}${aware ? '+00:00' : ''}`;
 };
 
-const secondsBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 10) / 100;
+/** How long after the task row's INSERT the run row's and the create's answer's times come. */
+const RUN_ROW_AFTER_MICROS = 2_314;
+const ENQUEUED_AFTER_MICROS = 5_087;
 
 type AnswerMarkers = EmulatorOptions['tasks']['answerMarkers'];
 
@@ -143,13 +166,17 @@ const answerOf = ({ agent_type, model, title, description }: TaskRequest, marker
 };
 
 export class TaskStore {
-  /** In creation order; lists read it backwards (newest first). */
+  /** In creation order. */
   private readonly tasks = new Map<string, StoredTask>();
   private readonly idempotent = new Map<string, IdempotentCreate>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private lastMicros = 0;
 
   constructor(
-    private readonly options: Pick<EmulatorOptions, 'tasks' | 'taskBudget' | 'idempotencyTtlMs' | 'timestamps'>,
+    private readonly options: Pick<
+      EmulatorOptions,
+      'tasks' | 'taskBudget' | 'idempotencyTtlMs' | 'timestamps' | 'createFails'
+    >,
     private readonly onEvent: TaskEventListener,
   ) {}
 
@@ -163,17 +190,26 @@ export class TaskStore {
     if (earlier && earlier.expiresAt > Date.now()) {
       return { kind: 'replayed', answer: { ...earlier.answer, _idempotent_replay: 'true' } };
     }
+    // Production inserts the task row before it enqueues (and checks the budget).
+    if (this.options.createFails) return { kind: 'insert_failed' };
     const used = this.usedThisMonth(ownerId);
     const limit = this.options.taskBudget;
     if (limit !== null && used >= limit) return { kind: 'over_budget', used, limit };
 
+    const taskRowMicros = this.clock();
+    const runRowMicros = taskRowMicros + RUN_ROW_AFTER_MICROS;
+    const createdAt: CreationTimes = {
+      taskRow: this.timestamp(taskRowMicros, 'created'),
+      runRow: this.timestamp(runRowMicros, 'created'),
+      enqueued: this.timestamp(taskRowMicros + ENQUEUED_AFTER_MICROS, 'created'),
+    };
     const record: TaskRecord = {
       task_id: `tsk_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       run_id: `run_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       status: 'queued',
       title: request.title,
       description: request.description,
-      created_at: this.now('created'),
+      created_at: createdAt.taskRow,
       started_at: null,
       completed_at: null,
       runtime_seconds: null,
@@ -181,10 +217,18 @@ export class TaskStore {
       error: null,
       model: request.model,
     };
-    const task: StoredTask = { ownerId, request, record };
+    const task: StoredTask = { ownerId, request, record, createdAt, runRowMicros };
     this.tasks.set(record.task_id, task);
-    const { task_id, run_id, status, title, description, created_at, model } = record;
-    const answer: CreatedAnswer = { task_id, run_id, status, title, description, created_at, model };
+    const { task_id, run_id, status, title, description, model } = record;
+    const answer: CreatedAnswer = {
+      task_id,
+      run_id,
+      status,
+      title,
+      description,
+      created_at: createdAt.enqueued,
+      model,
+    };
     if (scopedKey) this.idempotent.set(scopedKey, { answer, expiresAt: Date.now() + this.options.idempotencyTtlMs });
     this.onEvent('task_created', task);
     this.schedule(task, this.options.tasks.startDelayMs, () => this.start(task));
@@ -196,13 +240,18 @@ export class TaskStore {
     return task?.ownerId === ownerId ? task : undefined;
   }
 
-  /** Newest first; lists never carry the model (a production quirk). */
+  /**
+   * Newest created first: by the run row's created_at, which is also the
+   * created_at a list answers. Lists never carry the model (a production quirk).
+   */
   list(ownerId: string, query: { status?: TaskRecord['status']; limit: number; offset: number }) {
     const matching = [...this.tasks.values()]
-      .reverse()
-      .filter((task) => task.ownerId === ownerId && (!query.status || task.record.status === query.status));
+      .filter((task) => task.ownerId === ownerId && (!query.status || task.record.status === query.status))
+      .sort((a, b) => b.runRowMicros - a.runRowMicros);
     return {
-      tasks: matching.slice(query.offset, query.offset + query.limit).map((task) => ({ ...task.record, model: null })),
+      tasks: matching
+        .slice(query.offset, query.offset + query.limit)
+        .map((task) => ({ ...task.record, created_at: task.createdAt.runRow, model: null })),
       total: matching.length,
       limit: query.limit,
       offset: query.offset,
@@ -226,10 +275,18 @@ export class TaskStore {
     ).length;
   }
 
-  /** Production's created_at comes from `datetime.utcnow()` (naive); the others are aware. */
-  private now(moment: 'created' | 'started' | 'completed'): string {
-    const date = new Date();
-    return this.options.timestamps === 'iso' ? date.toISOString() : pythonIsoformat(date, moment !== 'created');
+  /** Microseconds since 1970, never twice the same: every row the emulator writes has its own moment. */
+  private clock(): number {
+    const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    this.lastMicros = Math.max(micros, this.lastMicros + 1);
+    return this.lastMicros;
+  }
+
+  /** In 'production' style created_at is naive (`datetime.utcnow()`), the others aware. */
+  private timestamp(epochMicros: number, moment: 'created' | 'started' | 'completed'): string {
+    return this.options.timestamps === 'iso'
+      ? new Date(Math.floor(epochMicros / 1000)).toISOString()
+      : pythonIsoformat(epochMicros, moment !== 'created');
   }
 
   close(): void {
@@ -251,8 +308,9 @@ export class TaskStore {
   }
 
   private start(task: StoredTask): void {
+    task.startedMicros = this.clock();
     task.record.status = 'running';
-    task.record.started_at = this.now('started');
+    task.record.started_at = this.timestamp(task.startedMicros, 'started');
     this.onEvent('task_started', task);
     this.schedule(task, this.options.tasks.runDelayMs, () => this.complete(task));
   }
@@ -279,10 +337,11 @@ export class TaskStore {
   }
 
   private finish(task: StoredTask, outcome: Partial<TaskRecord>, event: WebhookEvent): void {
-    const completedAt = this.now('completed');
+    const completedMicros = this.clock();
     Object.assign(task.record, outcome, {
-      completed_at: completedAt,
-      runtime_seconds: task.record.started_at ? secondsBetween(task.record.started_at, completedAt) : null,
+      completed_at: this.timestamp(completedMicros, 'completed'),
+      runtime_seconds:
+        task.startedMicros === undefined ? null : Math.round((completedMicros - task.startedMicros) / 10_000) / 100,
     });
     this.onEvent(event, task);
   }

@@ -41,20 +41,32 @@ describe('who is calling', () => {
   it('refuses a ct_ key at /me, as production does, and accepts it at /v1/users/me', async () => {
     const me = await call('GET', '/v1/automation/me');
     expect(me.status).toBe(401);
-    expect(me.body).toEqual({ detail: 'Authentication required' });
+    expect(me.body).toEqual({ detail: { error: 'unauthorized', message: 'Invalid or expired token' } });
     const user = await call('GET', '/v1/users/me');
     expect(user.status).toBe(200);
     expect(UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
   });
 
   it.each([
+    ['no token', {}, 'Missing Authorization header'],
+    ['another scheme', { headers: { Authorization: `Basic ${API_KEY}` } }, 'Invalid Authorization header format'],
+    ['an unknown OAuth token', { token: 'oat_unknown' }, 'Invalid or expired token'],
+  ])('answers 401 at /me in its own shape for %s', async (_case, options, message) => {
+    const answer = await call('GET', '/v1/automation/me', { token: null, ...options });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ detail: { error: 'unauthorized', message } });
+  });
+
+  it.each([
     ['no token', null],
     ['an unknown key', 'ct_not_a_real_key'],
     ['an unknown OAuth token', 'oat_unknown'],
-  ])('answers 401 with FastAPI’s body for %s', async (_case, token) => {
-    const answer = await call('GET', '/v1/automation/tasks', { token });
-    expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ detail: 'Authentication required' });
+  ])('answers 401 with FastAPI’s body elsewhere for %s', async (_case, token) => {
+    for (const path of ['/v1/automation/tasks', '/v1/users/me', '/v1/automation/webhooks']) {
+      const answer = await call('GET', path, { token });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ detail: 'Authentication required' });
+    }
   });
 });
 
@@ -193,6 +205,30 @@ describe('a task’s life', () => {
   });
 });
 
+describe('a task’s created_at', () => {
+  /** Python's isoformat() of datetime.utcnow(): naive, microseconds unless there are none. */
+  const NAIVE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
+  const micros = (timestamp: string) =>
+    Date.parse(`${timestamp.slice(0, 19)}Z`) * 1000 + Number((timestamp.slice(20) || '0').padEnd(6, '0'));
+
+  it('differs by route, a few milliseconds apart: the enqueue’s on create, the task row’s on a read, the run row’s in a list', async () => {
+    const headers = { 'Idempotency-Key': 'three-clocks' };
+    const created = await create(taskInput({ title: 'Three clocks' }), headers);
+    const read = await fetchTask(created.body.task_id);
+    const list = await call('GET', '/v1/automation/tasks?limit=100');
+    const listed = TaskList.parse(list.body).tasks.find((task) => task.task_id === created.body.task_id);
+    const [onCreate, onRead, inList] = [created.body.created_at, read.body.created_at, listed?.created_at];
+    for (const timestamp of [onCreate, onRead, inList]) expect(timestamp).toMatch(NAIVE);
+    // Production's order: the task row's INSERT, then the run row's, then the TaskRun the create answers with.
+    const [taskRow, runRow, enqueued] = [onRead, inList, onCreate].map((timestamp) => micros(timestamp as string));
+    expect(runRow).toBeGreaterThan(taskRow as number);
+    expect(enqueued).toBeGreaterThan(runRow as number);
+    expect((enqueued as number) - (taskRow as number)).toBeLessThan(10_000);
+    // A replay answers the create's own.
+    expect((await create(taskInput({ title: 'Three clocks' }), headers)).body.created_at).toBe(onCreate);
+  });
+});
+
 describe('listing tasks', () => {
   it('lists newest first, without the model, filtered by status and paged', async () => {
     // Failed tasks stay failed, so a slow machine cannot move them out of the status between create and list.
@@ -290,39 +326,218 @@ describe('idempotency', () => {
 });
 
 describe('bad requests', () => {
-  const issues = (answer: Answer) =>
-    (ErrorBody.parse(answer.body).detail as { loc: unknown[]; msg: string }[]).map(({ loc, msg }) => ({ loc, msg }));
+  const detail = (answer: Answer) => {
+    expect(answer.status).toBe(422);
+    return ErrorBody.parse(answer.body).detail;
+  };
 
-  it('lists every invalid field the way FastAPI does', async () => {
+  it('lists every invalid field the way FastAPI with pydantic v2 does: type, loc, msg, input and ctx', async () => {
     const answer = await create({ title: '', description: 'short', agent_type: 'robot', priority: 101 });
-    expect(answer.status).toBe(422);
-    expect(issues(answer)).toEqual([
-      { loc: ['body', 'title'], msg: 'ensure this value has at least 1 characters' },
-      { loc: ['body', 'description'], msg: 'ensure this value has at least 10 characters' },
-      { loc: ['body', 'agent_type'], msg: expect.stringMatching(/^value is not a valid enumeration member/) },
-      { loc: ['body', 'priority'], msg: 'ensure this value is less than or equal to 100' },
+    expect(detail(answer)).toEqual([
+      {
+        type: 'string_too_short',
+        loc: ['body', 'title'],
+        msg: 'String should have at least 1 character',
+        input: '',
+        ctx: { min_length: 1 },
+      },
+      {
+        type: 'string_too_short',
+        loc: ['body', 'description'],
+        msg: 'String should have at least 10 characters',
+        input: 'short',
+        ctx: { min_length: 10 },
+      },
+      {
+        type: 'enum',
+        loc: ['body', 'agent_type'],
+        msg: "Input should be 'build', 'plan', 'general' or 'explore'",
+        input: 'robot',
+        ctx: { expected: "'build', 'plan', 'general' or 'explore'" },
+      },
+      {
+        type: 'less_than_equal',
+        loc: ['body', 'priority'],
+        msg: 'Input should be less than or equal to 100',
+        input: 101,
+        ctx: { le: 100 },
+      },
     ]);
   });
 
-  it('words wrong types the way pydantic does', async () => {
-    const answer = await create(taskInput({ title: 42, priority: 'high' }));
-    expect(issues(answer)).toEqual([
-      { loc: ['body', 'title'], msg: 'str type expected' },
-      { loc: ['body', 'priority'], msg: 'value is not a valid integer' },
+  it('words limits at the other end the same way', async () => {
+    const answer = await create(taskInput({ title: 't'.repeat(201), priority: -1 }));
+    expect(detail(answer)).toEqual([
+      {
+        type: 'string_too_long',
+        loc: ['body', 'title'],
+        msg: 'String should have at most 200 characters',
+        input: 't'.repeat(201),
+        ctx: { max_length: 200 },
+      },
+      {
+        type: 'greater_than_equal',
+        loc: ['body', 'priority'],
+        msg: 'Input should be greater than or equal to 0',
+        input: -1,
+        ctx: { ge: 0 },
+      },
     ]);
   });
 
-  it('says a required field is missing', async () => {
-    const answer = await create({ title: 'No prompt' });
-    expect(issues(answer)).toEqual([{ loc: ['body', 'description'], msg: 'field required' }]);
+  it('names every model the server accepts when the model is unknown', async () => {
+    const expected = `${MODELS.slice(0, -1)
+      .map((model) => `'${model}'`)
+      .join(', ')} or 'grok-3'`;
+    const [error] = detail(await create(taskInput({ model: 'gpt-99' }))) as object[];
+    expect(error).toEqual({
+      type: 'enum',
+      loc: ['body', 'model'],
+      msg: `Input should be ${expected}`,
+      input: 'gpt-99',
+      ctx: { expected },
+    });
+    expect(expected).toMatch(/^'default', 'claude-sonnet', .* or 'grok-3'$/);
   });
 
-  it('answers 422 to malformed JSON and keeps serving', async () => {
-    const answer = await call('POST', '/v1/automation/tasks', { rawBody: '{"title": "unterminated' });
-    expect(answer.status).toBe(422);
-    expect(answer.body.detail[0].type).toBe('value_error.jsondecode');
-    expect((await create(taskInput())).status).toBe(201);
+  it.each([
+    ['a number for a string', { title: 42 }, 'title', 'string_type', 'Input should be a valid string'],
+    [
+      'a word for an integer',
+      { priority: 'high' },
+      'priority',
+      'int_parsing',
+      'Input should be a valid integer, unable to parse string as an integer',
+    ],
+    [
+      'a fraction for an integer',
+      { priority: 1.5 },
+      'priority',
+      'int_from_float',
+      'Input should be a valid integer, got a number with a fractional part',
+    ],
+    ['null for an integer', { priority: null }, 'priority', 'int_type', 'Input should be a valid integer'],
+  ])('words %s the way pydantic does', async (_case, fields, field, type, msg) => {
+    const input = Object.values(fields)[0];
+    expect(detail(await create(taskInput(fields)))).toEqual([{ type, loc: ['body', field], msg, input }]);
   });
+
+  it('says a required field is missing, with the object it is missing from as input', async () => {
+    expect(detail(await create({ title: 'No prompt' }))).toEqual([
+      { type: 'missing', loc: ['body', 'description'], msg: 'Field required', input: { title: 'No prompt' } },
+    ]);
+  });
+
+  it.each([
+    ['no body', '', { type: 'missing', loc: ['body'], msg: 'Field required', input: null }],
+    ['null', 'null', { type: 'missing', loc: ['body'], msg: 'Field required', input: null }],
+    [
+      'an array',
+      '[1]',
+      {
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: [1],
+      },
+    ],
+  ])('refuses %s as the body', async (_case, rawBody, error) => {
+    expect(detail(await call('POST', '/v1/automation/tasks', { rawBody }))).toEqual([error]);
+  });
+
+  it.each([
+    [
+      'a scheme other than http or https',
+      'ftp://files.example.com/done',
+      {
+        type: 'url_scheme',
+        msg: "URL scheme should be 'http' or 'https'",
+        ctx: { expected_schemes: "'http' or 'https'" },
+      },
+    ],
+    [
+      'no scheme',
+      'hooks.example.com/done',
+      {
+        type: 'url_parsing',
+        msg: 'Input should be a valid URL, relative URL without a base',
+        ctx: { error: 'relative URL without a base' },
+      },
+    ],
+    [
+      'no host',
+      'https://',
+      { type: 'url_parsing', msg: 'Input should be a valid URL, empty host', ctx: { error: 'empty host' } },
+    ],
+  ])('refuses a webhook_url with %s as pydantic’s HttpUrl does', async (_case, url, error) => {
+    expect(detail(await create(taskInput({ webhook_url: url })))).toEqual([
+      { ...error, loc: ['body', 'webhook_url'], input: url },
+    ]);
+  });
+
+  it.each([
+    ['ada.example.com', 'An email address must have an @-sign.'],
+    ['@example.com', 'There must be something before the @-sign.'],
+    ['ada@', 'There must be something after the @-sign.'],
+    ['ada@example', 'The part after the @-sign is not valid. It should have a period.'],
+    ['ada lovelace@example.com', 'The email address contains invalid characters before the @-sign: SPACE.'],
+  ])('refuses notify_email %s with email-validator’s reason', async (email, reason) => {
+    expect(detail(await create(taskInput({ notify_email: email })))).toEqual([
+      {
+        type: 'value_error',
+        loc: ['body', 'notify_email'],
+        msg: `value is not a valid email address: ${reason}`,
+        input: email,
+        ctx: { reason },
+      },
+    ]);
+  });
+
+  it('locates query errors in the query, with the text sent as input', async () => {
+    const answer = await call('GET', '/v1/automation/tasks?status=done&limit=0&offset=next');
+    expect(detail(answer)).toEqual([
+      {
+        type: 'enum',
+        loc: ['query', 'status'],
+        msg: "Input should be 'queued', 'running', 'needs_input', 'completed', 'failed' or 'cancelled'",
+        input: 'done',
+        ctx: { expected: "'queued', 'running', 'needs_input', 'completed', 'failed' or 'cancelled'" },
+      },
+      {
+        type: 'greater_than_equal',
+        loc: ['query', 'limit'],
+        msg: 'Input should be greater than or equal to 1',
+        input: '0',
+        ctx: { ge: 1 },
+      },
+      {
+        type: 'int_parsing',
+        loc: ['query', 'offset'],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input: 'next',
+      },
+    ]);
+  });
+
+  it.each([
+    ['{"title": "unterminated', 10, 'Unterminated string starting at'],
+    ['{"title": "Q3", }', 16, 'Expecting property name enclosed in double quotes'],
+    ['{"title" "Q3"}', 9, "Expecting ':' delimiter"],
+    ['{"title": "Q3" "description": "x"}', 15, "Expecting ',' delimiter"],
+    ['{"priority": [1,]}', 16, 'Expecting value'],
+    ['{"title": "\\q"}', 11, 'Invalid \\escape'],
+    ['{"title": "Q3"} {}', 16, 'Extra data'],
+    ['{"title": "Ça va", "x": }', 24, 'Expecting value'],
+  ])(
+    'answers json_invalid to %s with Python’s reason and position, and keeps serving',
+    async (rawBody, position, error) => {
+      const answer = await call('POST', '/v1/automation/tasks', { rawBody });
+      expect(detail(answer)).toEqual([
+        { type: 'json_invalid', loc: ['body', position], msg: 'JSON decode error', input: {}, ctx: { error } },
+      ]);
+      expect((await create(taskInput())).status).toBe(201);
+    },
+  );
 
   it('answers 413 to a body over the limit', async () => {
     const answer = await call('POST', '/v1/automation/tasks', { rawBody: `"${'x'.repeat(2 * 1024 * 1024)}"` });

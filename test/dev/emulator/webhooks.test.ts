@@ -72,20 +72,30 @@ describe('webhook subscriptions', () => {
   });
 
   it.each([
-    [{ url: 'https://hooks.zapier.com/x', events: ['task_failed'], secret: 'a'.repeat(31) }, ['body', 'secret']],
-    [{ url: 'javascript:alert(1)', events: ['task_failed'] }, ['body', 'url']],
-  ])('refuses a short secret or an address that is not http(s) with a 422 that names it', async (body, loc) => {
-    const answer = await call('POST', '/v1/automation/webhooks', { body });
-    expect(answer.status).toBe(422);
-    expect(answer.body.detail[0].loc).toEqual(loc);
-  });
+    [
+      { url: 'https://hooks.zapier.com/x', events: ['task_failed'], secret: 'a'.repeat(31) },
+      ['body', 'secret'],
+      'string_too_short',
+    ],
+    [{ url: 'javascript:alert(1)', events: ['task_failed'] }, ['body', 'url'], 'url_scheme'],
+    [{ url: 'https://hooks.zapier.com/x', events: [] }, ['body', 'events'], 'too_short'],
+  ])(
+    'refuses a short secret, an address that is not http(s) or no event with a 422 that names it',
+    async (body, loc, type) => {
+      const answer = await call('POST', '/v1/automation/webhooks', { body });
+      expect(answer.status).toBe(422);
+      expect(answer.body.detail).toEqual([expect.objectContaining({ loc, type })]);
+    },
+  );
 
   it('refuses an unknown event with a 422 that names it', async () => {
     const answer = await call('POST', '/v1/automation/webhooks', {
       body: { url: 'https://hooks.zapier.com/x', events: ['task_exploded'] },
     });
     expect(answer.status).toBe(422);
-    expect(answer.body.detail[0].loc).toEqual(['body', 'events', 0]);
+    expect(answer.body.detail).toEqual([
+      expect.objectContaining({ type: 'enum', loc: ['body', 'events', 0], input: 'task_exploded' }),
+    ]);
   });
 });
 

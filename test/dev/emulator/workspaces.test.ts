@@ -11,6 +11,39 @@ describe('the emulated workspaces (codebases)', () => {
     expect(WorkspaceList.parse(body)).toEqual(DEFAULT_OPTIONS.workspaces);
     expect((await call('GET', '/v1/agent/workspaces')).status).toBe(200);
   });
+
+  it('gives each workspace every field the server’s to_dict() writes, registered_at naive, nulls where it has none', async () => {
+    const { body } = await call('GET', '/v1/agent/workspaces');
+    for (const workspace of body) {
+      expect(Object.keys(workspace)).toEqual([
+        'id',
+        'name',
+        'path',
+        'description',
+        'registered_at',
+        'agent_config',
+        'last_triggered',
+        'status',
+        'agent_port',
+        'session_id',
+        'watch_mode',
+        'watch_interval',
+        'worker_id',
+      ]);
+      // Python's isoformat() of datetime.utcnow(): microseconds, no offset.
+      expect(workspace.registered_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+      expect(['idle', 'running', 'busy', 'error', 'stopped', 'watching']).toContain(workspace.status);
+    }
+    expect(body[1]).toMatchObject({
+      description: '',
+      agent_config: {},
+      last_triggered: null,
+      agent_port: null,
+      session_id: null,
+      watch_mode: false,
+      worker_id: null,
+    });
+  });
 });
 
 describe('a server without its agent bridge', () => {
