@@ -204,7 +204,11 @@ const describeBody = (data: unknown, content: string, reason: Reason): string | 
     if (Array.isArray(detail)) {
       return detail
         .slice(0, 3)
-        .map((issue) => `${fieldLabel(issue.loc)}: ${reason(issue.msg) ?? 'is not valid'}`)
+        .map(
+          (issue) =>
+            // pydantic v2 lists every value an enum allows: too long to read, and the dropdown shows them.
+            `${fieldLabel(issue.loc)}: ${issue.type === 'enum' ? 'is not one of the values this CodeTether server accepts' : (reason(issue.msg) ?? 'is not valid')}`,
+        )
         .join('; ');
     }
     return reason(detail.message);

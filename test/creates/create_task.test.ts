@@ -228,13 +228,15 @@ describe('Create Task', () => {
         {
           detail: [
             {
-              loc: ['body', 'model'],
-              msg: "value is not a valid enumeration member; permitted: 'default'",
               type: 'enum',
+              loc: ['body', 'model'],
+              msg: "Input should be 'default', 'claude-sonnet' or 'grok-3'",
+              input: 'gpt-9',
+              ctx: { expected: "'default', 'claude-sonnet' or 'grok-3'" },
             },
           ],
         },
-        /^CodeTether did not accept the input: Model: value is not a valid enumeration member/,
+        /^CodeTether did not accept the input: Model: is not one of the values this CodeTether server accepts\.$/,
       ],
       [
         500,
