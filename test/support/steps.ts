@@ -5,6 +5,7 @@
  */
 
 import { taskFixture, taskInput } from '../../dev/fixtures';
+import App from '../../index';
 import { EVENT_STATUS, type InstantEvent } from '../../lib/api/contract';
 import { SIGNATURE_HEADER, signatureOf, signedMessage, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
 import { SECRETS } from './app';
@@ -54,55 +55,77 @@ export type VisibleStep = {
   inputKeys: readonly string[];
 };
 
-const TASK_KEYS = [
-  'title',
-  'description',
-  'agent_type',
-  'model',
-  'codebase_id',
-  'priority',
-  'notify_email',
-  'result_fields',
-] as const;
+/**
+ * A value each input field may hold that lets its step reach CodeTether, by
+ * the field's key: a new step that asks for a new kind of field adds one here.
+ */
+const VALID_INPUT: Record<string, unknown> = {
+  ...taskInput(),
+  task_id: 'tsk_01J9Z6M4Q8',
+};
 
+type Field = { key: string; type?: string; required?: boolean };
+type Operation = Record<string, unknown> & { type?: string; inputFields?: unknown[] };
+
+/** The step's own input fields (not functions, not read-only notes). */
+const inputKeysOf = (operation: Operation): string[] =>
+  (operation.inputFields ?? [])
+    .filter((field): field is Field => typeof field === 'object' && field !== null && (field as Field).type !== 'copy')
+    .map((field) => field.key);
+
+/** The required fields with a valid value; a search without any gets its first field's, to search for something. */
+const validInput = (where: string, operation: Operation): Record<string, unknown> => {
+  const fields = (operation.inputFields ?? []).filter(
+    (field): field is Field => typeof field === 'object' && field !== null && (field as Field).type !== 'copy',
+  );
+  const chosen = fields.filter((field) => field.required);
+  if (chosen.length === 0 && fields[0] && where.startsWith('searches.')) chosen.push(fields[0]);
+  return Object.fromEntries(
+    chosen.map((field) => {
+      if (!(field.key in VALID_INPUT))
+        throw new Error(`No valid value for the field “${field.key}” of ${where}: add one to VALID_INPUT.`);
+      return [field.key, VALID_INPUT[field.key]];
+    }),
+  );
+};
+
+/**
+ * Every function of the app a Zap runs against CodeTether, found in the
+ * exported App, with a bundle that lets it reach CodeTether: the connection
+ * test, each step's perform (a search with and without an ID), the dropdowns,
+ * and for each instant trigger its subscribing, unsubscribing, samples and a
+ * signed delivery. What the secret and property suites run every step with;
+ * a new step is in it without being named.
+ */
 export const VISIBLE_STEPS: VisibleStep[] = [
   { method: 'authentication.test', bundle: {}, inputKeys: [] },
-  {
-    method: 'creates.create_task.operation.perform',
-    bundle: { inputData: taskInput() },
-    inputKeys: [...TASK_KEYS, 'webhook_url', 'idempotency_key'],
-  },
-  { method: 'creates.run_task.operation.perform', bundle: { inputData: taskInput() }, inputKeys: TASK_KEYS },
-  {
-    method: 'creates.cancel_task.operation.perform',
-    bundle: { inputData: { task_id: 'tsk_01J9Z6M4Q8' } },
-    inputKeys: ['task_id'],
-  },
-  {
-    method: 'searches.find_task.operation.perform',
-    bundle: { inputData: { task_id: 'tsk_01J9Z6M4Q8' } },
-    inputKeys: ['task_id', 'status', 'title'],
-  },
-  {
-    method: 'searches.find_task.operation.perform',
-    bundle: { inputData: { title: 'sales call' } },
-    inputKeys: ['task_id', 'status', 'title'],
-  },
-  { method: 'triggers.new_task.operation.perform', bundle: {}, inputKeys: [] },
-  { method: 'triggers.task_finished.operation.perform', bundle: {}, inputKeys: [] },
-  { method: 'triggers.list_models.operation.perform', bundle: {}, inputKeys: [] },
-  { method: 'triggers.list_recent_tasks.operation.perform', bundle: { meta: { page: 1 } }, inputKeys: [] },
-  { method: 'triggers.list_workspaces.operation.perform', bundle: {}, inputKeys: [] },
-  ...INSTANT_EVENTS.flatMap((event): VisibleStep[] => [
-    { method: `triggers.${event}.operation.performSubscribe`, bundle: { targetUrl: TARGET_URL }, inputKeys: [] },
-    {
-      method: `triggers.${event}.operation.performUnsubscribe`,
-      bundle: { targetUrl: TARGET_URL, subscribeData: SUBSCRIBE_DATA },
-      inputKeys: [],
-    },
-    { method: `triggers.${event}.operation.performList`, bundle: {}, inputKeys: [] },
-    { method: `triggers.${event}.operation.perform`, bundle: deliveryOf(event), inputKeys: [] },
-  ]),
+  ...(['creates', 'searches', 'triggers'] as const).flatMap((kind) =>
+    Object.entries(App[kind] ?? {}).flatMap(([key, step]): VisibleStep[] => {
+      const where = `${kind}.${key}.operation`;
+      const operation = step.operation as Operation;
+      const inputKeys = inputKeysOf(operation);
+      const inputData = validInput(where, operation);
+      if (operation.type !== 'hook') {
+        const searchByTitle =
+          kind === 'searches' && inputKeys.includes('title')
+            ? [{ method: `${where}.perform`, bundle: { inputData: { title: 'sales call' } }, inputKeys }]
+            : [];
+        return [{ method: `${where}.perform`, bundle: { inputData, meta: { page: 1 } }, inputKeys }, ...searchByTitle];
+      }
+      // An instant trigger's sample names the event it waits for.
+      const event = (operation.sample as { event: InstantEvent }).event;
+      return [
+        { method: `${where}.performSubscribe`, bundle: { targetUrl: TARGET_URL }, inputKeys: [] },
+        {
+          method: `${where}.performUnsubscribe`,
+          bundle: { targetUrl: TARGET_URL, subscribeData: SUBSCRIBE_DATA },
+          inputKeys: [],
+        },
+        { method: `${where}.performList`, bundle: {}, inputKeys: [] },
+        { method: `${where}.perform`, bundle: deliveryOf(event), inputKeys: [] },
+      ];
+    }),
+  ),
 ];
 
 const task = taskFixture();
