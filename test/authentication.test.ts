@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import nock from 'nock';
 import App from '../index';
-import { hostileValue, SEED } from './properties/arbitraries';
+import { hostileValue, numRuns, SEED } from './properties/arbitraries';
 import {
   API,
   apiKeyAuth,
@@ -247,7 +247,7 @@ describe('OAuth2 authentication', () => {
             }
           },
         ),
-        { seed: SEED, numRuns: 60 },
+        { seed: SEED, numRuns: numRuns(60) },
       );
     } finally {
       stand_in.stop();

@@ -23,7 +23,7 @@ beforeAll(() => {
   for (const flavour of FLAVOURS) {
     const dir = join(out, flavour);
     execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
-      env: { ...process.env, CODETETHER_AUTH: flavour },
+      env: { ...process.env, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: '' },
       stdio: 'pipe',
     });
     const entry = join(dir, 'index.js');

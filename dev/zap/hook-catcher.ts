@@ -136,7 +136,7 @@ export const startHookCatcher = async (
     callbackUrl: (name) => `${url}/callbacks/${encodeURIComponent(name)}`,
     caught,
     turnOff: (target) => turnedOff.add(pathOf(target)),
-    waitFor: (target, accepts = () => true, timeoutMs = 5000) => {
+    waitFor: (target, accepts = () => true, timeoutMs = 30_000) => {
       const path = pathOf(target);
       const already = caught.find((entry) => entry.path === path && accepts(entry));
       if (already) return Promise.resolve(already);

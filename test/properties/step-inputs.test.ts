@@ -10,7 +10,7 @@ import { parseBaseUrl } from '../../lib/api/base-url';
 import { appFor, BASE, SECRETS, useNock } from '../support/app';
 import { CONNECTIONS, contractAnswer, SUBSCRIBE_DATA, TARGET_URL, VISIBLE_STEPS } from '../support/steps';
 import { answerEveryRequest, expectSettledSafely, runAsZapier } from '../support/zapier';
-import { hostileValue, maybeHostile, SEED } from './arbitraries';
+import { hostileValue, maybeHostile, numRuns, SEED } from './arbitraries';
 
 useNock();
 
@@ -103,7 +103,7 @@ describe.each(['api_key', 'oauth2'] as const)('any step input, %s flavour', (fla
           }
         },
       ),
-      { seed: SEED, numRuns: RUNS },
+      { seed: SEED, numRuns: numRuns(RUNS) },
     );
   }, 120_000);
 });

@@ -63,7 +63,7 @@ export const useEmulator = (overrides: EmulatorOverrides = {}) => {
 };
 
 /** Polls until `check` returns something, or fails after `timeoutMs`. */
-export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> => {
+export const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
