@@ -69,6 +69,39 @@ describe('the compiled entry, loaded as Zapier runtime loads it', () => {
     },
   );
 
+  it('fixes an OAuth2 build to the one CodeTether instance it is built for', async () => {
+    const dir = join(out, 'oauth2-self-hosted');
+    execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
+      env: { ...process.env, CODETETHER_AUTH: 'oauth2', CODETETHER_OAUTH_SERVER: 'https://ct.example.org/' },
+      stdio: 'pipe',
+    });
+    const entry = join(dir, 'index.js');
+    const definition = require(entry);
+    expect(definition.authentication.oauth2Config.authorizeUrl.url).toBe('https://ct.example.org/oauth/authorize');
+    expect(definition.authentication.fields.map((field: { key: string }) => field.key)).toEqual(['webhook_secret']);
+    nock('https://ct.example.org').post('/oauth/token').reply(200, { access_token: SECRETS.accessToken });
+    const answer = await zapierRuntime(entry).run('authentication.oauth2Config.getAccessToken', {
+      inputData: { code: 'c0de', base_url: 'https://evil.example.net' },
+    });
+    expect(answer.results).toMatchObject({ base_url: 'https://ct.example.org' });
+  });
+
+  it.each(['http://ct.example.org', 'https://ct.example.org/api', 'ct.example.org'])(
+    'refuses to build OAuth2 for %s: an instance is an https:// origin',
+    (server) => {
+      expect(() =>
+        execFileSync(
+          process.execPath,
+          [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', join(out, 'refused')],
+          {
+            env: { ...process.env, CODETETHER_AUTH: 'oauth2', CODETETHER_OAUTH_SERVER: server },
+            stdio: 'pipe',
+          },
+        ),
+      ).toThrow(/CODETETHER_OAUTH_SERVER must be the https:\/\/ origin of a CodeTether instance/);
+    },
+  );
+
   it('offers API key authentication when built without a choice, as in the tests', () => {
     expect(App.authentication?.type).toBe('custom');
   });
