@@ -1,5 +1,8 @@
-// Builds build/build.zip (and source.zip) offline; `--out DIR` puts both in
-// DIR instead, leaving build/ and dist/ alone (the bench builds that way).
+// Builds build/build.zip (and source.zip) offline, or with CODETETHER_AUTH=oauth2
+// build/oauth2/build.zip (and source.zip), so that neither build overwrites
+// the other's; `--out DIR` puts both in DIR instead, leaving build/ and dist/
+// alone (the bench builds that way; `npm run push` builds into build/, the one
+// place `zapier-platform upload` reads).
 //
 // Zapier's runtime loads `index.js` at the zip's root, so the app is
 // compiled straight into the root of a staging folder, beside package.json
@@ -19,7 +22,9 @@ process.env.DISABLE_ZAPIER_ANALYTICS = '1';
 const project = process.cwd();
 const require = createRequire(import.meta.url);
 const cli = (file) => require(require.resolve(`zapier-platform-cli/src/utils/${file}`));
-const { values } = parseArgs({ options: { out: { type: 'string', default: join(project, 'build') } } });
+// compile.mjs checks CODETETHER_AUTH itself; any other value never gets past it.
+const flavourDir = process.env.CODETETHER_AUTH === 'oauth2' ? join('build', 'oauth2') : 'build';
+const { values } = parseArgs({ options: { out: { type: 'string', default: join(project, flavourDir) } } });
 const out = resolve(values.out);
 
 const stage = mkdtempSync(join(tmpdir(), 'codetether-zapier-'));
