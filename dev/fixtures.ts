@@ -61,11 +61,15 @@ export const queuedOutput: TaskOutput = {
   error: null,
 };
 
-/** What a Zap that triages customer email asks the agent for, as Result Fields. */
+/** What a Zap that triages customer email asks the agent for, as Result Fields: one of each type. */
 export const RESULT_FIELDS = [
-  'sentiment: positive, neutral or negative',
-  'priority: low, normal or high',
-  'reply_draft',
+  'sentiment (one of positive, neutral, negative): how the customer feels',
+  'urgency (integer): from 1 (can wait) to 9 (today)',
+  'refund_amount (number): in dollars',
+  'needs_refund (boolean)',
+  'reply_by (datetime)',
+  'topics (list)',
+  'reply_draft: a short reply',
 ];
 
 /** What that Zap gives Create Task: the whole Zap of `npm start` and the e2e tests runs on it. */

@@ -401,6 +401,30 @@ export const runTaskAndWait = async (
 };
 
 /**
+ * What a Zapier Filter (or Paths, or a Sheets number column) does with typed
+ * Result Data: compares a number as a number, a yes/no as a boolean, a date
+ * as a date. The values must have those types, not be text.
+ */
+export const filterOnResultData = (mapped: Record<string, unknown>): Done & { passes: boolean } => {
+  const { result_data__urgency: urgency, result_data__needs_refund: needsRefund } = mapped;
+  const { result_data__reply_by: replyBy, result_data__refund_amount: amount, result_data__topics: topics } = mapped;
+  expectThat(Number.isInteger(urgency), `urgency to be a whole number, not ${JSON.stringify(urgency)}`);
+  expectThat(typeof amount === 'number', `refund_amount to be a number, not ${JSON.stringify(amount)}`);
+  expectThat(typeof needsRefund === 'boolean', `needs_refund to be true or false, not ${JSON.stringify(needsRefund)}`);
+  expectThat(
+    typeof replyBy === 'string' && /(Z|[+-]\d{2}:\d{2})$/.test(replyBy) && !Number.isNaN(Date.parse(replyBy)),
+    `reply_by to be a datetime with an offset, not ${JSON.stringify(replyBy)}`,
+  );
+  expectThat(Array.isArray(topics), `topics to be a list, not ${JSON.stringify(topics)}`);
+  const passes = (urgency as number) >= 3 || needsRefund === true;
+  expectThat(passes, 'the Zap to pass its Filter for this email (urgency 3 or more, or a refund), as it does');
+  return {
+    passes,
+    summary: `urgency ${urgency} ≥ 3 or needs_refund ${needsRefund} is ${passes}: the Zap goes on; reply_by ${replyBy} is a date, refund_amount ${amount} a number`,
+  };
+};
+
+/**
  * Anyone who learns a callback URL can call it. With the connection's Webhook
  * Signing Secret (an OAuth2 connection keeps it through getAccessToken), only
  * the callback CodeTether signed resumes the step: a changed body, a guessed
