@@ -18,6 +18,13 @@ const COMPLETED_OR_FAILED = ['completed', 'failed'] as const;
  */
 export const HORIZON_MS = 24 * 3600 * 1000;
 export const MAX_PAGES = 5;
+/**
+ * The first poll after a finish comes up to 15 minutes later (Zapier's
+ * slowest plan), more when Zapier runs late: a poll reads tasks created up to
+ * an hour before the horizon too, or a task that finished just within the
+ * horizon of its creation would already be past it when polled.
+ */
+export const POLL_MARGIN_MS = 60 * 60 * 1000;
 /** Enough for the Zap editor to show a few samples. */
 const SAMPLE_SIZE = 3;
 
@@ -34,7 +41,8 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const sampling = Boolean(bundle.meta?.isLoadingSample);
   const limit = sampling ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
   const since = Date.now() - HORIZON_MS;
-  /** Every task of one outcome created in the horizon, newest created first. */
+  const createdSince = since - POLL_MARGIN_MS;
+  /** Every task of one outcome created in the horizon (and the margin before it), newest created first. */
   const finished = async (status: Task['status']): Promise<Task[]> => {
     const read: Task[] = [];
     for (let page = 0; page < (sampling ? 1 : MAX_PAGES); page++) {
@@ -43,7 +51,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
       // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
       read.push(...tasks.slice(0, limit).filter((task) => task.status === status));
       const oldest = tasks.at(-1);
-      const pastHorizon = oldest !== undefined && timestampMs(oldest.created_at) < since;
+      const pastHorizon = oldest !== undefined && timestampMs(oldest.created_at) < createdSince;
       if (tasks.length < limit || (page + 1) * limit >= total || pastHorizon) break;
     }
     return read;
@@ -52,11 +60,12 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   return (
     lists
       .flat()
+      .map((task) => ({ task, at: finishedAt(task) }))
       // Finishes Zapier saw in earlier polls need not come again; a finish time that cannot be read does.
-      .filter((task) => sampling || finishedAt(task) === 0 || finishedAt(task) >= since)
-      .sort((a, b) => finishedAt(b) - finishedAt(a))
+      .filter(({ at }) => sampling || at === 0 || at >= since)
+      .sort((a, b) => b.at - a.at)
       .slice(0, sampling ? SAMPLE_SIZE : undefined)
-      .map(finishOutput)
+      .map(({ task }) => finishOutput(task))
   );
 };
 
