@@ -27,7 +27,7 @@ const waitingNote = {
   label: 'About Waiting',
   type: 'copy',
   helpText:
-    "This step waits for CodeTether's one call when the task completes or fails. CodeTether sends nothing for a cancelled task and does not repeat a call that was lost, so the step then waits until Zapier gives up, after 30 days; **Cancel Task** stops the task, not this wait. To act on cancelled tasks, use the **Task Cancelled** trigger in another Zap; to check on a task that seems stuck, use **Find Task**.",
+    "This step waits for CodeTether's one call when the task completes or fails. CodeTether sends nothing for a cancelled task and does not repeat a call that was lost, so the step then waits until Zapier gives up, after 30 days; **Cancel Task** stops the task, not this wait. To check on a task that seems stuck, use **Find Task**. If your CodeTether server does not call back reliably, use **Create Task** here and the **Task Finished** trigger in another Zap, which checks for finished tasks instead of waiting for a call.",
 } as const;
 
 const inputFields = [waitingNote, ...taskInputFields];

@@ -136,7 +136,7 @@ describe('the checks catch what Zapier’s reference and guidelines show as wron
     ['D010', changed(App, ['triggers', 'new_task', 'operation', 'sample', 'id'], undefined)],
     ['D011', changed(App, [...codebasePath, 'helpText'], 'codebase')],
     ['D012', changed(App, ['searches', 'find_task', 'operation', 'sample'], undefined)],
-    ['D013', changed(App, ['creates', 'cancel_task', 'operation', 'inputFields', 0, 'search'], 'find_tasks.id')],
+    ['D013', changed(App, ['creates', 'cancel_task', 'operation', 'inputFields', 0, 'search'], 'no_such_search.id')],
     ['D015', changed(App, ['searchOrCreates', 'find_task', 'create'], 'make_task')],
     ['D017', changed(App, ['triggers', 'task_completed', 'operation', 'performSubscribe'], undefined)],
     ['D018', changed(App, ['creates', 'create_task', 'display', 'label'], 'Create task')],

@@ -27,7 +27,8 @@ For \`npm run invoke\` (the API key build), put this in .env:
   authData_base_url=${emulator.url}
   authData_webhook_secret=${taskWebhookSecret ?? ''}
 
-For \`CODETETHER_AUTH=oauth2 npm run invoke\` (the OAuth2 build), put this in .env instead:
+For the OAuth2 build, fixed to this emulator as its one instance
+(\`CODETETHER_AUTH=oauth2 CODETETHER_OAUTH_SERVER=${emulator.url} npm run invoke -- …\`), put this in .env instead:
   authData_access_token=${tokens.access_token}
   authData_refresh_token=${tokens.refresh_token}
   authData_base_url=${emulator.url}
@@ -35,7 +36,7 @@ For \`CODETETHER_AUTH=oauth2 npm run invoke\` (the OAuth2 build), put this in .e
   CLIENT_ID=${oauthClient.clientId}
   CLIENT_SECRET=${oauthClient.clientSecret}
 These are the demo user's tokens, as if they had just connected. The access token lasts
-${emulator.options.accessTokenTtlSeconds / 60} minutes (\`CODETETHER_AUTH=oauth2 npm run invoke -- auth refresh\` renews it with the client);
+${emulator.options.accessTokenTtlSeconds / 60} minutes (\`auth refresh\` with the same two variables renews it with the client);
 both end when this emulator stops.
 
 Ctrl-C stops it.`);

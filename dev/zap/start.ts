@@ -60,17 +60,21 @@ const main = async (): Promise<boolean> => {
         emailTaskInput({ title: 'Triage the email from Dana Whitfield', result_fields: RESULT_FIELDS }),
       ),
     );
-    await step('Filter on its typed Result Data: a number, a yes/no, a date', () => flows.filterOnResultData(mapped));
-    await step('Map its Result Data into a later Create Task', () =>
-      flows.createTask(
-        running,
-        authData,
-        emailTaskInput({
-          title: `Reply to Dana Whitfield by ${mapped.result_data__reply_by} (urgency ${mapped.result_data__urgency}, ${mapped.result_data__sentiment})`,
-          description: `Send this reply to Dana Whitfield: ${mapped.result_data__reply_draft}`,
-        }),
-      ),
+    const { passes } = await step('Filter on its typed Result Data: a number, a yes/no, a date', () =>
+      flows.filterOnResultData(mapped),
     );
+    // This email passes the Filter (its result is the same every run); were it not to, the Zap would stop here.
+    if (passes)
+      await step('Map its Result Data into a later Create Task', () =>
+        flows.createTask(
+          running,
+          authData,
+          emailTaskInput({
+            title: `Reply to Dana Whitfield by ${mapped.result_data__reply_by} (urgency ${mapped.result_data__urgency}, ${mapped.result_data__sentiment})`,
+            description: `Send this reply to Dana Whitfield: ${mapped.result_data__reply_draft}`,
+          }),
+        ),
+      );
     await step('Run Task and Wait for Result, the agent answering the wrong types', () =>
       flows.runTaskAndWait(
         running,

@@ -7,6 +7,7 @@
  * everything it started. Exits 0 only when the trigger fired for that task.
  */
 import { EVENT_STATUS, type InstantEvent } from '../../lib/api/contract';
+import { excerpt } from '../../lib/api/text';
 import * as flows from './flows';
 import { runZapSteps } from './script';
 
@@ -46,7 +47,8 @@ const main = async (trigger: InstantEvent): Promise<boolean> => {
 const [key] = process.argv.slice(2);
 if (!isInstantTrigger(key)) {
   const usage = `Name an instant trigger: npm run trigger -- KEY, where KEY is one of ${INSTANT_TRIGGERS.join(', ')}.`;
-  console.error(key ? `“${key}” is not an instant trigger. ${usage}` : usage);
+  // The name is quoted as a short printable excerpt: control characters never reach the terminal.
+  console.error(key ? `“${excerpt(key)}” is not an instant trigger. ${usage}` : usage);
   process.exit(1);
 }
 void main(key).then((passed) => process.exit(passed ? 0 : 1));

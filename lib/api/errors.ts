@@ -66,6 +66,14 @@ export const purposeOf = (request: { method?: string; url: string }): string => 
 const headerOf = (request: Request, name: string): string | undefined =>
   Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
+/**
+ * What a user can check when the address may be wrong: an API-key
+ * connection's Base URL, which its user typed (prepareRequest marks the
+ * request); an OAuth2 build talks to the one instance it was built for.
+ */
+export const checkBaseUrl = (request: Request): string =>
+  request.middlewareData?.typedBaseUrl ? ' Check the Base URL of your connection.' : '';
+
 /** A request that has the same effect when it is sent again: a read, a delete, or a create with an Idempotency-Key. */
 const isRepeatable = (request: Request): boolean =>
   ['GET', 'DELETE'].includes(request.method ?? 'GET') || headerOf(request, 'idempotency-key') !== undefined;
@@ -147,7 +155,7 @@ export const noAnswer = (z: ZObject, request: Request, failure: { type?: string;
   }
   if (code && ADDRESS_FAILURES.has(code)) {
     return new z.errors.Error(
-      `CodeTether could not be reached at ${host} while ${what} (${code}). Check the Base URL of your connection.`,
+      `CodeTether could not be reached at ${host} while ${what} (${code}).${checkBaseUrl(request) || ' If it keeps happening, contact CodeTether support.'}`,
       'network_error',
     );
   }
@@ -261,7 +269,7 @@ export const refusalOf = (z: ZObject, response: Answer, bundle: Bundle): Error =
 
   if (status < 400) {
     return refusal(
-      `While ${what}, CodeTether answered with a redirect (${statusLine(status)}) instead of data. Check the Base URL of your connection`,
+      `While ${what}, CodeTether answered with a redirect (${statusLine(status)}) instead of data.${checkBaseUrl(request) || ' If it keeps happening, contact CodeTether support.'}`,
       'redirect',
     );
   }

@@ -17,7 +17,7 @@ import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-p
 import type * as zod from 'zod/mini';
 import { type BaseUrlError, parseBaseUrl } from './base-url';
 import { checkedBearerToken } from './credentials';
-import { noAnswer, purposeOf, refusalOf } from './errors';
+import { checkBaseUrl, noAnswer, purposeOf, refusalOf } from './errors';
 import { excerpt } from './text';
 
 type Request = HttpRequestOptions & { url: string };
@@ -30,8 +30,11 @@ type Request = HttpRequestOptions & { url: string };
  * gets half of what is left.
  */
 export const STEP_DEADLINE_MS = 24_000;
-/** Far more than any answer of the API; a larger one is not read at all. */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/**
+ * Far more than any answer of the API should be (a server with 10,000
+ * codebases of long names answers about 12 MB); a larger one is not read at all.
+ */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /** When the requests of a step (one bundle) must be done; counted from its first request. */
 const deadlines = new WeakMap<object, number>();
@@ -50,6 +53,8 @@ export const prepareRequest = (request: Request, z: ZObject, bundle: Bundle): Re
       throw new z.errors.Error((error as BaseUrlError).message, 'invalid_base_url', 400);
     }
     request.url = `${base}${request.url}`;
+    // An API-key connection's Base URL is what its user typed; an OAuth2 build's is the one it was built for.
+    request.middlewareData = { ...request.middlewareData, typedBaseUrl: !bundle.authData?.access_token };
     request.headers = {
       Accept: 'application/json',
       ...request.headers,
@@ -133,7 +138,7 @@ export function parse<S extends zod.ZodMiniType>(z: ZObject, response: HttpRespo
   const what = purposeOf(response.request as Request);
   if (response.data === undefined) {
     throw new z.errors.Error(
-      `CodeTether sent an answer that is not JSON while ${what} (HTTP ${response.status}). Check the Base URL of your connection; if it is right, try again later.`,
+      `CodeTether sent an answer that is not JSON while ${what} (HTTP ${response.status}).${checkBaseUrl(response.request as Request)} If it keeps happening, contact CodeTether support.`,
       'unexpected_answer',
       response.status,
     );

@@ -30,8 +30,13 @@ import { triggerNote } from '../steps/task-fields';
 import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../steps/task-output';
 import { readSignedDelivery } from './deliveries';
 
-const NO_SUBSCRIPTIONS =
-  'This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. Use the Task Finished or New Task trigger instead, which check for tasks every few minutes; if your server should offer subscriptions, check the Base URL of your connection.';
+/** What a user reads who turns on, or tests, an instant trigger on a server without subscriptions. */
+const noSubscriptions = (z: ZObject, bundle: Bundle, instead: string, status?: number): Error =>
+  new z.errors.Error(
+    `This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. Use ${instead}.${bundle.authData?.access_token ? '' : ' If your server should offer them, check the Base URL of your connection.'}`,
+    'webhooks_unsupported',
+    status,
+  );
 
 /** A server without subscriptions answers their route with 404, or 405 where another route shares the path. */
 const offersNoSubscriptions = (status: number): boolean => status === 404 || status === 405;
@@ -71,7 +76,7 @@ const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: un
 
 /** Subscribes with a fresh secret of its own; the answer's secret is the one in effect (the server may choose). */
 const subscribe =
-  (event: InstantEvent) =>
+  (event: InstantEvent, instead: string) =>
   async (z: ZObject, bundle: Bundle): Promise<StoredSubscription> => {
     // 32 random bytes as hex: 64 characters, past the contract's minimum of 32.
     const body = CreateWebhookBody.safeParse({
@@ -87,9 +92,7 @@ const subscribe =
       );
     }
     const response = await send(z, { method: 'POST', url: PATHS.webhooks, body: body.data, skipThrowForStatus: true });
-    if (offersNoSubscriptions(response.status)) {
-      throw new z.errors.Error(NO_SUBSCRIPTIONS, 'webhooks_unsupported', response.status);
-    }
+    if (offersNoSubscriptions(response.status)) throw noSubscriptions(z, bundle, instead, response.status);
     try {
       const { id, secret } = parse(z, response, WebhookSubscription);
       return { id, secret };
@@ -198,10 +201,10 @@ const SAMPLE_SIZE = 3;
  * the Zap is turned on.
  */
 const listRecent =
-  (event: InstantEvent) =>
+  (event: InstantEvent, instead: string) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
     const probe = await send(z, { url: PATHS.webhooks, skipThrowForStatus: true });
-    if (offersNoSubscriptions(probe.status)) throw new z.errors.Error(NO_SUBSCRIPTIONS, 'webhooks_unsupported');
+    if (offersNoSubscriptions(probe.status)) throw noSubscriptions(z, bundle, instead, probe.status);
     parse(z, probe);
     const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
     const params = { status: EVENT_STATUS[event], limit };
@@ -209,13 +212,18 @@ const listRecent =
     return tasks.slice(0, limit).map((task) => toEventOutput(task, event));
   };
 
-/** An instant trigger for one task event; the trigger's file supplies its key and words, guidance in `helpText`. */
+/**
+ * An instant trigger for one task event; the trigger's file supplies its key
+ * and words, guidance in `helpText`, and what to use `instead` on a server
+ * without subscriptions ("the Task Finished trigger instead, which …").
+ */
 export const instantTaskTrigger = <const Key extends string>(trigger: {
   key: Key;
   event: InstantEvent;
   label: string;
   description: string;
   helpText: string;
+  instead: string;
 }) =>
   defineTrigger({
     key: trigger.key,
@@ -224,10 +232,10 @@ export const instantTaskTrigger = <const Key extends string>(trigger: {
     operation: {
       type: 'hook',
       inputFields: [triggerNote(trigger.helpText)],
-      performSubscribe: subscribe(trigger.event),
+      performSubscribe: subscribe(trigger.event, trigger.instead),
       performUnsubscribe: unsubscribe,
       perform: receive(trigger.event),
-      performList: listRecent(trigger.event),
+      performList: listRecent(trigger.event, trigger.instead),
       outputFields: [...taskEventOutputFields],
       sample: {
         ...taskSampleIn(EVENT_STATUS[trigger.event]),

@@ -143,7 +143,7 @@ describe('Run Task and Wait for Result: perform', () => {
     const [note] = runTask.operation.inputFields as { key: string; type: string; helpText: string }[];
     expect(note).toMatchObject({ key: 'about_waiting', type: 'copy' });
     expect(note?.helpText).toMatch(/nothing for a cancelled task .* waits until Zapier gives up, after 30 days/);
-    expect(note?.helpText).toMatch(/\*\*Task Cancelled\*\* trigger .* \*\*Find Task\*\*/);
+    expect(note?.helpText).toMatch(/\*\*Find Task\*\*.*\*\*Create Task\*\* here and the \*\*Task Finished\*\* trigger/);
   });
 
   it('has no Webhook URL or Idempotency Key field: the step sets both itself', () => {

@@ -110,4 +110,20 @@ describe('npm run trigger', () => {
     },
     SCRIPT_TIMEOUT_MS,
   );
+
+  it(
+    'quotes a name it does not know as a short printable excerpt: no control character reaches the terminal',
+    async () => {
+      const hostile = `\u001b[2J\u001b]0;owned\u0007new_task\r\nPASS: all fired${'x'.repeat(200)}`;
+      const trigger = npmRun('trigger', [hostile]);
+      expect(await trigger.exited).toBe(1);
+      const [line] = trigger.output().split('\n');
+      const quoted = /^“(.*)” is not an instant trigger\./.exec(line ?? '')?.[1] ?? '';
+      expect(Array.from(quoted).length).toBeLessThanOrEqual(40);
+      expect([...quoted].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)).toBe(false);
+      expect(trigger.output()).not.toContain('\u001b');
+      expect(trigger.output()).not.toMatch(/^PASS/m);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 });

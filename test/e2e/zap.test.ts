@@ -33,9 +33,14 @@ describe('a Zap with instant triggers', () => {
       title: task.title,
       model: 'claude-sonnet',
       result_summary: expect.stringContaining(task.title),
+      // Each Result Field as its type says, from a subscription delivery too.
       result_data: {
         sentiment: expect.stringMatching(/^(positive|neutral|negative)$/),
-        priority: expect.stringMatching(/^(low|normal|high)$/),
+        urgency: expect.any(Number),
+        refund_amount: expect.any(Number),
+        needs_refund: expect.any(Boolean),
+        reply_by: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/),
+        topics: expect.arrayContaining([expect.any(String)]),
         reply_draft: expect.any(String),
       },
       result_data_error: null,
@@ -111,7 +116,9 @@ describe('actions, searches and dropdowns', () => {
     expect(result).toMatchObject({ id: queued.id, status: 'completed', error: null });
     expect(result.result_summary).toContain('Draft the weekly status update');
     // The callback came signed the way production signs: over Python's json.dumps, not over the bytes sent.
-    const callback = zap().catcher.caught.find((request) => request.raw.includes(queued.id));
+    const callback = zap().catcher.caught.find(
+      (request) => request.path.startsWith('/callbacks/') && request.raw.includes(queued.id),
+    );
     const secret = authData.webhook_secret ?? '';
     const signature = callback?.headers['x-codetether-signature'];
     expect(signature).not.toBe(signatureOf(secret, callback?.raw ?? ''));
@@ -125,13 +132,23 @@ describe('actions, searches and dropdowns', () => {
       emailTaskInput({ title: 'Triage the email from Dana', result_fields: RESULT_FIELDS }),
     );
     expect(result).toMatchObject({ status: 'completed', result_data_error: null });
-    expect(Object.keys(result.result_data ?? {})).toEqual(['sentiment', 'priority', 'reply_draft']);
+    expect(Object.keys(result.result_data ?? {})).toEqual([
+      'sentiment',
+      'urgency',
+      'refund_amount',
+      'needs_refund',
+      'reply_by',
+      'topics',
+      'reply_draft',
+    ]);
+    // A Filter compares them as the types they are (it throws for a value of another type).
+    expect(typeof flows.filterOnResultData(mapped).passes).toBe('boolean');
     const { task } = await flows.createTask(
       zap(),
       authData,
-      emailTaskInput({ title: `Reply (${mapped.result_data__priority} priority)` }),
+      emailTaskInput({ title: `Reply (urgency ${mapped.result_data__urgency})` }),
     );
-    expect(task.title).toBe(`Reply (${result.result_data?.priority} priority)`);
+    expect(task.title).toBe(`Reply (urgency ${result.result_data?.urgency})`);
   });
 
   it('keeps a result whose JSON is broken, with result_data null and the reason, without failing', async () => {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import createTask from '../../creates/create_task';
 import runTask from '../../creates/run_task';
-import listWorkspaces from '../../triggers/list_workspaces';
+import listWorkspaces, { CODEBASES_PER_PAGE } from '../../triggers/list_workspaces';
 import { BASE, dropdownChoices, failureOf, SECRETS, useNock } from '../support/app';
 
 useNock();
@@ -35,6 +35,29 @@ describe('the Codebase dropdown (list_workspaces)', () => {
       { id: 'ws_unnamed', name: 'ws_unnamed' },
     ]);
     expect(scope.isDone()).toBe(true);
+  });
+
+  it('pages a long list of codebases: every one reachable with “Load more”, one page at a time', async () => {
+    const many = Array.from({ length: 1_000 }, (_, n) => workspace(`ws_${n}`, `codebase ${n}`));
+    nock(BASE).get('/v1/agent/workspaces').times(11).reply(200, many);
+    const pages: { id: string; name: string }[][] = [];
+    for (let page = 0; page <= 10; page++) pages.push(await dropdownChoices(listWorkspaces, { page }));
+    expect(pages.map((choices) => choices.length)).toEqual([...Array(10).fill(CODEBASES_PER_PAGE), 1]);
+    expect(pages.flat().map((choice) => choice.id)).toEqual(['global', ...many.map((codebase) => codebase.id)]);
+    expect(listWorkspaces.operation.canPaginate).toBe(true);
+  });
+
+  it('answers a page far below Zapier’s 6 MB for a server with 10,000 codebases of long names (10 MB in all)', async () => {
+    const many = Array.from({ length: 10_000 }, (_, n) => workspace(`ws_${n}`, `${'team-'.repeat(200)}${n}`));
+    expect(JSON.stringify(many).length).toBeGreaterThan(10_000_000);
+    nock(BASE).get('/v1/agent/workspaces').times(2).reply(200, many);
+    for (const page of [0, 100]) {
+      const choices = await dropdownChoices<{ id: string; name: string }>(listWorkspaces, { page });
+      expect(JSON.stringify(choices).length).toBeLessThan(20_000);
+      // A name is clipped to a short excerpt; the ID, which the field sends, is whole.
+      for (const choice of choices) expect(choice.name.length).toBeLessThanOrEqual(80);
+      if (page === 100) expect(choices).toEqual([{ id: 'ws_9999', name: expect.stringMatching(/^team-team-.*…$/) }]);
+    }
   });
 
   it('offers only global when the server has no workspace', async () => {

@@ -470,14 +470,22 @@ describe('samples in the Zap editor (performList)', () => {
     expect(TaskEventOutput.parse(trigger.operation.sample)).toEqual(trigger.operation.sample);
   });
 
+  const INSTEAD: Record<InstantEvent, string> = {
+    task_completed: 'Use the Task Finished trigger instead, which checks for finished tasks every few minutes.',
+    task_failed: 'Use the Task Finished trigger instead, which checks for finished tasks every few minutes.',
+    task_started: 'Use the New Task trigger instead, which checks for new tasks every few minutes.',
+    task_needs_input: 'Use a Find Task step with the status needs_input in a scheduled Zap instead.',
+    task_cancelled: 'Use a Find Task step with the status cancelled in a scheduled Zap instead.',
+  };
+
   it.each(INSTANT_TRIGGERS)(
-    '%s, tested on a server without webhook subscriptions, says so and names the polling triggers',
+    '%s, tested on a server without webhook subscriptions, says so and what to use instead',
     async (event) => {
       for (const status of [404, 405]) {
         nock(API).get('/webhooks').reply(status, { detail: 'Not Found' });
         const { failure } = await run(event, 'performList', { authData: apiKeyAuth, meta: { isLoadingSample: true } });
-        expect(failure).toContain(
-          'This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. Use the Task Finished or New Task trigger instead',
+        expect(JSON.parse(failure).message).toBe(
+          `This CodeTether server does not offer webhook subscriptions (yet), so instant triggers cannot be used with it. ${INSTEAD[event]} If your server should offer them, check the Base URL of your connection.`,
         );
       }
     },
