@@ -1,21 +1,23 @@
 /**
  * `npm run bench`: what speed means for a Zapier app, measured side by side
  * in one run, and the goals it must meet (exit 1 when one is missed or when
- * anything it measures fails):
+ * anything it measures fails, naming which):
  *
  * - cold start as Zapier pays it: a fresh Node process loads build.zip's app
  *   and runs one Create Task against a loopback server, against a floor in
  *   the same run (bare zapier-platform-core running a hand-written step that
  *   sends the same request, floor-app.js); the median of per-pair ratios over
  *   interleaved pairs, wall and CPU time; the load alone beside it;
+ * - the definition Zapier's runtime copies, rebuilds and freezes twice on
+ *   every invocation: its objects and its JSON, the app's and the floor's;
  * - build.zip's size and files;
- * - HTTP requests per step and hook throughput (steps.ts);
+ * - HTTP requests per step and hook throughput in one process (steps.ts);
  * - the test suite's wall time, and that it passes.
  *
  * It builds into a temporary folder (never build/ or dist/), removes it on
  * every path, reports progress on stderr and prints a Markdown table on
- * stdout. `--zip FILE` measures only the cold start and size of that
- * build.zip, another commit's (how docs/PERFORMANCE.md measured the one
+ * stdout. `--zip FILE` measures only the cold start, size and definition of
+ * that build.zip, another commit's (how docs/PERFORMANCE.md measured the one
  * before); `--no-tests` leaves out the test suite.
  */
 import { spawn } from 'node:child_process';
@@ -48,21 +50,28 @@ const median = (values: number[]): number => {
 };
 const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const thousands = (count: number) => count.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 interface ProcessRun {
   code: number | null;
   wallMs: number;
+  /** What it printed on stdout. */
+  stdout: string;
+  /** What it printed on stdout and stderr, as it came. */
   output: string;
 }
 
-/** A child Node process, timed from spawn to exit, with what it printed on stdout and stderr. */
+/** A child Node process, timed from spawn to exit, with what it printed. */
 const runProcess = (args: string[], cwd?: string): Promise<ProcessRun> =>
   new Promise((resolvePromise, reject) => {
     const since = performance.now();
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let output = '';
     let wallMs = 0;
     child.stdout.on('data', (chunk) => {
+      stdout += chunk;
       output += chunk;
     });
     child.stderr.on('data', (chunk) => {
@@ -72,13 +81,16 @@ const runProcess = (args: string[], cwd?: string): Promise<ProcessRun> =>
       wallMs = performance.now() - since;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, wallMs, output }));
+    child.on('close', (code) => resolvePromise({ code, wallMs, stdout, output }));
   });
 
 /** A process that must succeed; fails with what it printed when it does not. */
 const succeed = async (args: string[], cwd?: string): Promise<ProcessRun> => {
   const run = await runProcess(args, cwd);
-  if (run.code !== 0) throw new Error(`${args.join(' ')} exited with ${run.code}: ${run.output.trim()}`);
+  if (run.code !== 0) {
+    const what = args.join(' ').slice(0, 300);
+    throw new Error(`${what} exited with ${run.code}: ${run.output.trim().slice(-2000)}`);
+  }
   return run;
 };
 
@@ -88,10 +100,12 @@ interface ColdStart {
   answer: unknown;
 }
 
+const COLD_START = join(__dirname, 'cold-start.js');
+
 /** One cold-start.js process: its wall time, and the CPU time and answer it reported. */
 const coldStart = async (args: string[]): Promise<ColdStart> => {
-  const { wallMs, output } = await succeed([join(__dirname, 'cold-start.js'), ...args]);
-  const { cpuMs, answer } = JSON.parse(output.trim().split('\n').at(-1) ?? '');
+  const { wallMs, stdout } = await succeed([COLD_START, ...args]);
+  const { cpuMs, answer } = JSON.parse(lastLine(stdout));
   return { wallMs, cpuMs, answer };
 };
 
@@ -102,6 +116,17 @@ const record = (row: Row) => {
   if (row.goal && !row.met) failures.push(`${row.what}: ${row.value}, goal ${row.goal}`);
 };
 
+/** One measure: when it fails, the table says so in its row and the run fails, and the next measure still runs. */
+const attempt = async (what: string, measure: () => Promise<void>) => {
+  try {
+    await measure();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    rows.push({ what, value: `FAILED: ${message.split('\n')[0]}` });
+    failures.push(`${what} failed: ${message}`);
+  }
+};
+
 /** The bench's own build.zip, in `dir`, built the way `npm run build` builds it. */
 const buildZip = async (dir: string): Promise<string> => {
   progress('building build.zip in a temporary folder (about 20 s)');
@@ -109,29 +134,72 @@ const buildZip = async (dir: string): Promise<string> => {
   return join(dir, 'build.zip');
 };
 
+interface Pair<T> {
+  floor: T;
+  app: T;
+}
+
 /**
- * Fresh processes in interleaved pairs, the floor first in every other pair,
- * so that the machine's drift and the order touch both alike.
+ * PAIRS pairs of runs, the floor first in every other pair, so that the
+ * machine's drift and the order touch both alike; `ratio` of each pair shows
+ * the progress every ten pairs.
  */
-const coldStarts = async (what: string, floor: string[], app: string[], check: (answer: unknown) => void) => {
-  const pairs: { floor: ColdStart; app: ColdStart }[] = [];
+const inPairs = async <T>(
+  what: string,
+  floor: (pair: number) => Promise<T>,
+  app: (pair: number) => Promise<T>,
+  show: (pairs: Pair<T>[]) => string,
+): Promise<Pair<T>[]> => {
+  const pairs: Pair<T>[] = [];
   for (let pair = 0; pair < PAIRS; pair++) {
     const order = pair % 2 ? ([app, floor] as const) : ([floor, app] as const);
-    const [first, second] = [await coldStart(order[0]), await coldStart(order[1])];
-    const [floorRun, appRun] = pair % 2 ? [second, first] : [first, second];
-    check(appRun.answer);
-    pairs.push({ floor: floorRun, app: appRun });
-    if ((pair + 1) % 10 === 0 || pair + 1 === PAIRS) {
-      const wall = median(pairs.map((p) => p.app.wallMs / p.floor.wallMs));
-      progress(`${what}: ${pair + 1}/${PAIRS} pairs, app ${percent(wall)} wall so far`);
-    }
+    const [first, second] = [await order[0](pair), await order[1](pair)];
+    pairs.push(pair % 2 ? { floor: second, app: first } : { floor: first, app: second });
+    if ((pair + 1) % 10 === 0 || pair + 1 === PAIRS) progress(`${what}: ${pair + 1}/${PAIRS} pairs, ${show(pairs)}`);
   }
+  return pairs;
+};
+
+/** Fresh cold-start.js processes in interleaved pairs: median wall and CPU times, and the medians of their ratios. */
+const coldStarts = async (what: string, floor: string[], app: string[], check: (answer: unknown) => void) => {
+  const pairs = await inPairs(
+    what,
+    () => coldStart(floor),
+    async () => {
+      const run = await coldStart(app);
+      check(run.answer);
+      return run;
+    },
+    (sofar) => `app ${percent(median(sofar.map((p) => p.app.wallMs / p.floor.wallMs)))} wall so far`,
+  );
   const ratio = (key: 'wallMs' | 'cpuMs') => median(pairs.map((p) => p.app[key] / p.floor[key]));
   const of = (side: 'floor' | 'app', key: 'wallMs' | 'cpuMs') => median(pairs.map((p) => p[side][key]));
   return {
     wall: { floor: of('floor', 'wallMs'), app: of('app', 'wallMs'), ratio: ratio('wallMs') },
     cpu: { floor: of('floor', 'cpuMs'), app: of('app', 'cpuMs'), ratio: ratio('cpuMs') },
   };
+};
+
+/**
+ * A definition's size as Zapier's runtime pays for it on every invocation,
+ * twice (compileApp in create-app.js and again in create-lambda-handler.js):
+ * lodash's deep copy copies each distinct object once; the rebuild
+ * (recurseReplace) and the deep freeze that follow visit an object once for
+ * every reference to it. Functions count as nothing, as in its JSON.
+ */
+const definitionSize = (definition: unknown) => {
+  const distinct = new Set<object>();
+  let referenced = 0;
+  const visit = (value: unknown, within: object[]) => {
+    if (value === null || typeof value !== 'object') return;
+    if (within.includes(value)) throw new Error('The definition contains itself.');
+    referenced++;
+    distinct.add(value);
+    for (const item of Object.values(value)) visit(item, [...within, value]);
+  };
+  visit(definition, []);
+  const jsonBytes = Buffer.byteLength(JSON.stringify(definition));
+  return `${thousands(distinct.size)} distinct, ${thousands(referenced)} counted per reference; ${thousands(jsonBytes)} bytes of JSON`;
 };
 
 const measure = async (workDir: string) => {
@@ -153,65 +221,84 @@ const measure = async (workDir: string) => {
   const floorFile = join(unzipped, 'floor-app.js');
   copyFileSync(join(project, 'dev', 'bench', 'floor-app.js'), floorFile);
 
-  // CodeTether on loopback: answers every Create Task as production does, and keeps the requests.
-  const server = await startHookCatcher(() => ({ status: 201, body: createdTask({ model: 'default' }) }));
-  const expectTask = (answer: unknown) => {
-    const task = answer as { task_id?: string; status?: string } | null;
-    if (task?.task_id !== createdTask().task_id || task.status !== 'queued')
-      throw new Error(`Create Task answered ${JSON.stringify(answer)} instead of the queued task.`);
-  };
-  try {
-    // The app's request, once; the floor sends the same body, and every later pair is checked against it.
-    const step = (file: string, input: unknown) => ['step', file, server.url, API_KEY, JSON.stringify(input)];
-    expectTask((await coldStart(step(appFile, taskInput()))).answer);
-    const [appRequest] = server.caught;
-    if (!appRequest) throw new Error('The app’s Create Task sent no request.');
-    const appBody = JSON.parse(appRequest.raw);
-    expectTask((await coldStart(step(floorFile, appBody))).answer);
-    const floorRequest = server.caught.at(-1);
-    if (floorRequest?.raw !== appRequest.raw || floorRequest.headers.authorization !== `Bearer ${API_KEY}`)
-      throw new Error(`The floor sent ${floorRequest?.raw}, not the app's request ${appRequest.raw}.`);
+  await attempt('Definition size', async () => {
+    for (const [what, file] of [
+      ['the app', appFile],
+      ['the floor', floorFile],
+    ] as const) {
+      record({
+        what: `Definition the runtime copies twice per call, ${what}: objects, JSON`,
+        value: definitionSize(require(file)),
+      });
+    }
+  });
 
-    progress(`cold start (load and one Create Task): ${PAIRS} interleaved pairs of fresh processes`);
-    const steps = await coldStarts('cold start', step(floorFile, appBody), step(appFile, taskInput()), expectTask);
-    const sent = server.caught.length;
-    if (sent !== 2 + 2 * PAIRS) throw new Error(`The cold starts sent ${sent} requests, not ${2 + 2 * PAIRS}.`);
-    record({
-      what: 'Cold start, floor: bare core, one hand-written step (median wall / CPU)',
-      value: `${ms(steps.wall.floor)} / ${ms(steps.cpu.floor)}`,
-    });
-    record({
-      what: 'Cold start, the app: load and one Create Task (median wall / CPU)',
-      value: `${ms(steps.wall.app)} / ${ms(steps.cpu.app)}`,
-    });
-    record({
-      what: `Cold start over the floor, wall (median of ${PAIRS} per-pair ratios)`,
-      value: percent(steps.wall.ratio),
-      goal: `≤ +${COLD_START_GOAL} %`,
-      met: steps.wall.ratio <= 1 + COLD_START_GOAL / 100,
-    });
-    record({
-      what: `Cold start over the floor, CPU (median of ${PAIRS} per-pair ratios)`,
-      value: percent(steps.cpu.ratio),
-      goal: `≤ +${COLD_START_GOAL} %`,
-      met: steps.cpu.ratio <= 1 + COLD_START_GOAL / 100,
-    });
-  } finally {
-    await server.close();
-  }
+  await attempt('Cold start', async () => {
+    // CodeTether on loopback: answers every Create Task as production does, and keeps the requests.
+    const server = await startHookCatcher(() => ({ status: 201, body: createdTask({ model: 'default' }) }));
+    const expectTask = (answer: unknown) => {
+      const task = answer as { task_id?: string; status?: string } | null;
+      if (task?.task_id !== createdTask().task_id || task.status !== 'queued')
+        throw new Error(`Create Task answered ${JSON.stringify(answer)} instead of the queued task.`);
+    };
+    try {
+      // The app's request, once; the floor sends the same body, and every later pair is checked against it.
+      const step = (file: string, input: unknown) => ['step', file, server.url, API_KEY, JSON.stringify(input)];
+      expectTask((await coldStart(step(appFile, taskInput()))).answer);
+      const [appRequest] = server.caught;
+      if (!appRequest) throw new Error('The app’s Create Task sent no request.');
+      const appBody = JSON.parse(appRequest.raw);
+      expectTask((await coldStart(step(floorFile, appBody))).answer);
+      const floorRequest = server.caught.at(-1);
+      if (floorRequest?.raw !== appRequest.raw || floorRequest.headers.authorization !== `Bearer ${API_KEY}`)
+        throw new Error(`The floor sent ${floorRequest?.raw}, not the app's request ${appRequest.raw}.`);
 
-  progress(`load only (require, no step): ${PAIRS} interleaved pairs`);
-  const core = join(unzipped, 'node_modules', 'zapier-platform-core');
-  const loads = await coldStarts('load only', ['load', core], ['load', appFile], () => {});
-  record({
-    what: `Load only: the app over bare core, wall / CPU (median of ${PAIRS} per-pair ratios)`,
-    value: `${percent(loads.wall.ratio)} / ${percent(loads.cpu.ratio)} (${ms(loads.wall.app)} against ${ms(loads.wall.floor)})`,
+      progress(`cold start (load and one Create Task): ${PAIRS} interleaved pairs of fresh processes`);
+      const sentBefore = server.caught.length;
+      const steps = await coldStarts('cold start', step(floorFile, appBody), step(appFile, taskInput()), expectTask);
+      const sent = server.caught.length - sentBefore;
+      if (sent !== 2 * PAIRS) throw new Error(`The cold starts sent ${sent} requests, not ${2 * PAIRS}.`);
+      record({
+        what: 'Cold start, floor: bare core, one hand-written step (median wall / CPU)',
+        value: `${ms(steps.wall.floor)} / ${ms(steps.cpu.floor)}`,
+      });
+      record({
+        what: 'Cold start, the app: load and one Create Task (median wall / CPU)',
+        value: `${ms(steps.wall.app)} / ${ms(steps.cpu.app)}`,
+      });
+      record({
+        what: `Cold start over the floor, wall (median of ${PAIRS} per-pair ratios)`,
+        value: percent(steps.wall.ratio),
+        goal: `≤ +${COLD_START_GOAL} %`,
+        met: steps.wall.ratio <= 1 + COLD_START_GOAL / 100,
+      });
+      record({
+        what: `Cold start over the floor, CPU (median of ${PAIRS} per-pair ratios)`,
+        value: percent(steps.cpu.ratio),
+        goal: `≤ +${COLD_START_GOAL} %`,
+        met: steps.cpu.ratio <= 1 + COLD_START_GOAL / 100,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  await attempt('Load only', async () => {
+    progress(`load only (require, no step): ${PAIRS} interleaved pairs`);
+    const core = join(unzipped, 'node_modules', 'zapier-platform-core');
+    const loads = await coldStarts('load only', ['load', core], ['load', appFile], () => {});
+    record({
+      what: `Load only: the app over bare core, wall / CPU (median of ${PAIRS} per-pair ratios)`,
+      value: `${percent(loads.wall.ratio)} / ${percent(loads.cpu.ratio)} (${ms(loads.wall.app)} against ${ms(loads.wall.floor)})`,
+    });
   });
 
   // Steps and tests belong to this checkout, not to another commit's zip.
   if (args.zip) return;
-  progress('requests per step and hook throughput, against the emulator');
-  for (const row of await measureSteps(appFile)) record(row);
+  await attempt('Requests per step and hook throughput', async () => {
+    progress('requests per step and hook throughput, against the emulator');
+    for (const row of await measureSteps(appFile)) record(row);
+  });
 
   if (!args['no-tests']) {
     progress('the test suite (jest, 2 workers)');
