@@ -8,8 +8,11 @@
  *   the same run (bare zapier-platform-core running a hand-written step that
  *   sends the same request, floor-app.js); the median of per-pair ratios over
  *   interleaved pairs, wall and CPU time; the load alone beside it;
+ * - signed hook events as Zapier's worker runs them, CPU time per event in
+ *   fresh processes, against a hand-written hook floor (floor-hook-app.js)
+ *   that applies the same signature rules;
  * - the definition Zapier's runtime copies, rebuilds and freezes twice on
- *   every invocation: its objects and its JSON, the app's and the floor's;
+ *   every invocation: its objects and its JSON, the app's and the floors';
  * - build.zip's size and files;
  * - HTTP requests per step and hook throughput in one process (steps.ts);
  * - the test suite's wall time, and that it passes.
@@ -21,12 +24,14 @@
  * before); `--no-tests` leaves out the test suite.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createdTask, taskInput } from '../fixtures';
+import { createdTask, taskFixture, taskInput } from '../fixtures';
 import { startHookCatcher } from '../zap/hook-catcher';
+import { type DeliveryOptions, signedDelivery } from './delivery';
 import { measureSteps, type Row } from './steps';
 
 // npm runs scripts from the project's root.
@@ -35,7 +40,11 @@ const { values: args } = parseArgs({
   options: { zip: { type: 'string' }, 'no-tests': { type: 'boolean', default: false } },
 });
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 31);
+const HOOK_EVENTS = Number(process.env.BENCH_HOOK_EVENTS ?? 2000);
+/** Events each hook process handles before its timed ones, so that V8 has compiled the hot paths. */
+const HOOK_WARMUP = Math.ceil(HOOK_EVENTS / 4);
 const COLD_START_GOAL = 5;
+const HOOK_GOAL_RATIO = 2;
 const ZIP_GOAL_BYTES = 900_000;
 const API_KEY = 'ct_bench_3c5e7a9b1d2f4e6a';
 
@@ -51,6 +60,7 @@ const median = (values: number[]): number => {
 const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const thousands = (count: number) => count.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const micros = (value: number) => `${thousands(value)} µs`;
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 interface ProcessRun {
@@ -101,12 +111,26 @@ interface ColdStart {
 }
 
 const COLD_START = join(__dirname, 'cold-start.js');
+const HOOK_EVENTS_SCRIPT = join(__dirname, 'hook-events.js');
 
 /** One cold-start.js process: its wall time, and the CPU time and answer it reported. */
 const coldStart = async (args: string[]): Promise<ColdStart> => {
   const { wallMs, stdout } = await succeed([COLD_START, ...args]);
   const { cpuMs, answer } = JSON.parse(lastLine(stdout));
   return { wallMs, cpuMs, answer };
+};
+
+interface HookRun {
+  /** CPU time per timed event, in µs. */
+  eventCpuUs: number;
+  answer: unknown;
+}
+
+/** One hook-events.js process: `events` signed events after `warmup`, the same bundle each time. */
+const hookEvents = async (appFile: string, events: number, warmup: number, bundle: string): Promise<HookRun> => {
+  const { stdout } = await succeed([HOOK_EVENTS_SCRIPT, appFile, String(events), String(warmup), bundle]);
+  const { eventCpuUs, answer } = JSON.parse(lastLine(stdout));
+  return { eventCpuUs, answer };
 };
 
 const rows: Row[] = [];
@@ -219,12 +243,15 @@ const measure = async (workDir: string) => {
 
   const appFile = join(unzipped, 'index.js');
   const floorFile = join(unzipped, 'floor-app.js');
+  const floorHookFile = join(unzipped, 'floor-hook-app.js');
   copyFileSync(join(project, 'dev', 'bench', 'floor-app.js'), floorFile);
+  copyFileSync(join(project, 'dev', 'bench', 'floor-hook-app.js'), floorHookFile);
 
   await attempt('Definition size', async () => {
     for (const [what, file] of [
       ['the app', appFile],
-      ['the floor', floorFile],
+      ['the Create Task floor', floorFile],
+      ['the hook floor', floorHookFile],
     ] as const) {
       record({
         what: `Definition the runtime copies twice per call, ${what}: objects, JSON`,
@@ -293,8 +320,10 @@ const measure = async (workDir: string) => {
     });
   });
 
-  // Steps and tests belong to this checkout, not to another commit's zip.
+  // Steps, hooks and tests belong to this checkout, not to another commit's zip.
   if (args.zip) return;
+  await attempt('Hook events', () => measureHookEvents(appFile, floorHookFile));
+
   await attempt('Requests per step and hook throughput', async () => {
     progress('requests per step and hook throughput, against the emulator');
     for (const row of await measureSteps(appFile)) record(row);
@@ -315,9 +344,90 @@ const measure = async (workDir: string) => {
   }
 };
 
+/**
+ * Task Completed's perform on signed deliveries, the app against the hook
+ * floor: first the same verdict on every kind of delivery, one process each;
+ * then CPU time per event in fresh processes, in interleaved pairs with the
+ * same bundle, freshly signed for each pair (a signed timestamp is good for
+ * 5 minutes).
+ */
+const measureHookEvents = async (appFile: string, floorFile: string) => {
+  const subscribeData = { id: 'wh_bench_7f3a9c2e51', secret: randomBytes(32).toString('hex') };
+  const bundle = (options: Partial<DeliveryOptions> = {}) =>
+    JSON.stringify(signedDelivery({ task: taskFixture(), subscribeData, ...options }));
+  /** Whether `answer` is the one event of the delivery, with its id and its task. */
+  const delivered = (answer: unknown) => {
+    const [event, ...more]: { id?: unknown; task_id?: unknown }[] = Array.isArray(answer) ? answer : [];
+    return more.length === 0 && event?.id === 'evt_bench_1' && event.task_id === taskFixture().task_id;
+  };
+  const kinds: [string, Partial<DeliveryOptions>, boolean][] = [
+    ['signed over the raw body', {}, true],
+    ['signed over its Python json.dumps form', { signs: 'python' }, true],
+    ['without a signature', { without: 'signature' }, false],
+    ['without a timestamp', { without: 'timestamp' }, false],
+    ['signed with another secret', { signedWith: randomBytes(32).toString('hex') }, false],
+    ['signed 10 minutes ago', { timestamp: Math.floor(Date.now() / 1000) - 600 }, false],
+  ];
+  progress('hook events: the app and its floor on every kind of delivery, one process each');
+  for (const [kind, options, accepted] of kinds) {
+    const delivery = bundle(options);
+    for (const [who, file] of [
+      ['the app', appFile],
+      ['the hook floor', floorFile],
+    ] as const) {
+      const { answer } = await hookEvents(file, 1, 0, delivery);
+      const verdict = delivered(answer) ? true : Array.isArray(answer) && answer.length === 0 ? false : undefined;
+      if (verdict !== accepted)
+        throw new Error(
+          `${who} ${verdict === undefined ? `answered ${JSON.stringify(answer)} to` : verdict ? 'accepted' : 'refused'} a delivery ${kind}.`,
+        );
+    }
+  }
+
+  progress(
+    `hook events: ${PAIRS} interleaved pairs of fresh processes, ${HOOK_EVENTS} events each after ${HOOK_WARMUP}`,
+  );
+  const bundles: string[] = [];
+  const bundleOf = (pair: number) => {
+    bundles[pair] ??= bundle();
+    return bundles[pair];
+  };
+  const run = (file: string) => async (pair: number) => {
+    const result = await hookEvents(file, HOOK_EVENTS, HOOK_WARMUP, bundleOf(pair));
+    if (!delivered(result.answer))
+      throw new Error(`${file} did not deliver the event: ${JSON.stringify(result.answer)}`);
+    return result;
+  };
+  const pairs = await inPairs(
+    'hook events',
+    run(floorFile),
+    run(appFile),
+    (sofar) => `app ${median(sofar.map((p) => p.app.eventCpuUs / p.floor.eventCpuUs)).toFixed(2)} × the floor so far`,
+  );
+  const ratio = median(pairs.map((p) => p.app.eventCpuUs / p.floor.eventCpuUs));
+  record({
+    what: `Hook events, floor: bare core, a hand-written signed hook (median CPU per event of ${HOOK_EVENTS})`,
+    value: micros(median(pairs.map((p) => p.floor.eventCpuUs))),
+  });
+  record({
+    what: 'Hook events, the app: Task Completed’s perform (median CPU per event)',
+    value: micros(median(pairs.map((p) => p.app.eventCpuUs))),
+  });
+  record({
+    what: `Hook events over the floor, CPU per event (median of ${PAIRS} per-pair ratios)`,
+    value: `${ratio.toFixed(2)} ×`,
+    goal: `≤ ${HOOK_GOAL_RATIO} × the floor`,
+    met: ratio <= HOOK_GOAL_RATIO,
+  });
+};
+
 const main = async () => {
   if (!Number.isInteger(PAIRS) || PAIRS < 21) {
     console.error(`BENCH_PAIRS must be a whole number of at least 21, not “${process.env.BENCH_PAIRS}”.`);
+    process.exit(1);
+  }
+  if (!Number.isInteger(HOOK_EVENTS) || HOOK_EVENTS < 1) {
+    console.error(`BENCH_HOOK_EVENTS must be a whole number of at least 1, not “${process.env.BENCH_HOOK_EVENTS}”.`);
     process.exit(1);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'codetether-bench-'));
