@@ -8,6 +8,8 @@
  *   the same run (bare zapier-platform-core running a hand-written step that
  *   sends the same request, floor-app.js); the median of per-pair ratios over
  *   interleaved pairs, wall and CPU time; the load alone beside it;
+ * - the same cold start counted in instructions under valgrind, the figure
+ *   that does not move with the machine's load, and one hook event's process;
  * - signed hook events as Zapier's worker runs them, CPU time per event in
  *   fresh processes, against a hand-written hook floor (floor-hook-app.js)
  *   that applies the same signature rules;
@@ -61,6 +63,8 @@ const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const thousands = (count: number) => count.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const micros = (value: number) => `${thousands(value)} µs`;
+const millions = (count: number) =>
+  `${(count / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} M`;
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 interface ProcessRun {
@@ -72,11 +76,11 @@ interface ProcessRun {
   output: string;
 }
 
-/** A child Node process, timed from spawn to exit, with what it printed. */
-const runProcess = (args: string[], cwd?: string): Promise<ProcessRun> =>
+/** A child process (Node unless `command` says otherwise), timed from spawn to exit, with what it printed. */
+const runProcess = (args: string[], cwd?: string, command = process.execPath): Promise<ProcessRun> =>
   new Promise((resolvePromise, reject) => {
     const since = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let output = '';
     let wallMs = 0;
@@ -95,10 +99,10 @@ const runProcess = (args: string[], cwd?: string): Promise<ProcessRun> =>
   });
 
 /** A process that must succeed; fails with what it printed when it does not. */
-const succeed = async (args: string[], cwd?: string): Promise<ProcessRun> => {
-  const run = await runProcess(args, cwd);
+const succeed = async (args: string[], cwd?: string, command?: string): Promise<ProcessRun> => {
+  const run = await runProcess(args, cwd, command);
   if (run.code !== 0) {
-    const what = args.join(' ').slice(0, 300);
+    const what = [command, ...args].filter(Boolean).join(' ').slice(0, 300);
     throw new Error(`${what} exited with ${run.code}: ${run.output.trim().slice(-2000)}`);
   }
   return run;
@@ -131,6 +135,42 @@ const hookEvents = async (appFile: string, events: number, warmup: number, bundl
   const { stdout } = await succeed([HOOK_EVENTS_SCRIPT, appFile, String(events), String(warmup), bundle]);
   const { eventCpuUs, answer } = JSON.parse(lastLine(stdout));
   return { eventCpuUs, answer };
+};
+
+const NO_VALGRIND = 'not measured: valgrind is not installed';
+
+/** valgrind's version, or undefined when it is not installed. */
+const valgrindVersion = async (): Promise<string | undefined> => {
+  try {
+    const run = await runProcess(['--version'], undefined, 'valgrind');
+    return run.code === 0 ? run.output.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The instructions one Node process executes, counted by valgrind with V8 on
+ * one thread and deterministic; with what the script answered.
+ */
+const instructions = async (script: string, args: string[]): Promise<{ count: number; answer: unknown }> => {
+  const run = await succeed(
+    [
+      '--tool=cachegrind',
+      '--cache-sim=no',
+      '--cachegrind-out-file=/dev/null',
+      process.execPath,
+      '--single-threaded',
+      '--predictable',
+      script,
+      ...args,
+    ],
+    undefined,
+    'valgrind',
+  );
+  const count = Number(/I\s+refs:\s+([\d,]+)/.exec(run.output)?.[1]?.replace(/,/g, ''));
+  if (!count) throw new Error(`valgrind printed no instruction count: ${run.output.trim().slice(-500)}`);
+  return { count, answer: JSON.parse(lastLine(run.stdout)).answer };
 };
 
 const rows: Row[] = [];
@@ -226,6 +266,10 @@ const definitionSize = (definition: unknown) => {
   return `${thousands(distinct.size)} distinct, ${thousands(referenced)} counted per reference; ${thousands(jsonBytes)} bytes of JSON`;
 };
 
+/** Both the app's and the floor's instruction counts, as a row's value. */
+const instructionRatio = (floor: number, app: number) =>
+  `${percent(app / floor)} (${millions(app)} against ${millions(floor)})`;
+
 const measure = async (workDir: string) => {
   const zip = args.zip ? resolve(args.zip) : await buildZip(join(workDir, 'build'));
   const unzipped = join(workDir, 'app');
@@ -259,6 +303,9 @@ const measure = async (workDir: string) => {
       });
     }
   });
+
+  const valgrind = await valgrindVersion();
+  if (valgrind) progress(`${valgrind} is installed: instructions will be counted`);
 
   await attempt('Cold start', async () => {
     // CodeTether on loopback: answers every Create Task as production does, and keeps the requests.
@@ -305,6 +352,26 @@ const measure = async (workDir: string) => {
         goal: `≤ +${COLD_START_GOAL} %`,
         met: steps.cpu.ratio <= 1 + COLD_START_GOAL / 100,
       });
+
+      const what = 'Cold start over the floor, instructions (valgrind, one process each)';
+      if (!valgrind) record({ what, value: NO_VALGRIND });
+      else {
+        await attempt(what, async () => {
+          progress('cold start in instructions: one process of each under valgrind, side by side (about a minute)');
+          const [floor, app] = await Promise.all([
+            instructions(COLD_START, step(floorFile, appBody)),
+            instructions(COLD_START, step(appFile, taskInput())),
+          ]);
+          expectTask(floor.answer);
+          expectTask(app.answer);
+          record({
+            what,
+            value: instructionRatio(floor.count, app.count),
+            goal: `≤ +${COLD_START_GOAL} %`,
+            met: app.count / floor.count <= 1 + COLD_START_GOAL / 100,
+          });
+        });
+      }
     } finally {
       await server.close();
     }
@@ -322,7 +389,7 @@ const measure = async (workDir: string) => {
 
   // Steps, hooks and tests belong to this checkout, not to another commit's zip.
   if (args.zip) return;
-  await attempt('Hook events', () => measureHookEvents(appFile, floorHookFile));
+  await attempt('Hook events', () => measureHookEvents(appFile, floorHookFile, valgrind !== undefined));
 
   await attempt('Requests per step and hook throughput', async () => {
     progress('requests per step and hook throughput, against the emulator');
@@ -349,9 +416,10 @@ const measure = async (workDir: string) => {
  * floor: first the same verdict on every kind of delivery, one process each;
  * then CPU time per event in fresh processes, in interleaved pairs with the
  * same bundle, freshly signed for each pair (a signed timestamp is good for
- * 5 minutes).
+ * 5 minutes); then, when valgrind is installed, one event's process
+ * counted in instructions.
  */
-const measureHookEvents = async (appFile: string, floorFile: string) => {
+const measureHookEvents = async (appFile: string, floorFile: string, countInstructions: boolean) => {
   const subscribeData = { id: 'wh_bench_7f3a9c2e51', secret: randomBytes(32).toString('hex') };
   const bundle = (options: Partial<DeliveryOptions> = {}) =>
     JSON.stringify(signedDelivery({ task: taskFixture(), subscribeData, ...options }));
@@ -419,6 +487,20 @@ const measureHookEvents = async (appFile: string, floorFile: string) => {
     goal: `≤ ${HOOK_GOAL_RATIO} × the floor`,
     met: ratio <= HOOK_GOAL_RATIO,
   });
+
+  const what = 'One hook event’s process over the floor, instructions (valgrind, one process each)';
+  if (!countInstructions) {
+    record({ what, value: NO_VALGRIND });
+    return;
+  }
+  progress('one hook event’s process in instructions: one of each under valgrind, side by side (about 30 s)');
+  const delivery = bundle();
+  const [floor, app] = await Promise.all([
+    instructions(HOOK_EVENTS_SCRIPT, [floorFile, '1', '0', delivery]),
+    instructions(HOOK_EVENTS_SCRIPT, [appFile, '1', '0', delivery]),
+  ]);
+  if (!delivered(floor.answer) || !delivered(app.answer)) throw new Error('A hook event under valgrind was refused.');
+  record({ what, value: instructionRatio(floor.count, app.count) });
 };
 
 const main = async () => {
