@@ -141,6 +141,10 @@ export const measureSteps = async (appFile: string): Promise<Row[]> => {
       what: 'Signature check alone: raw body / Python-style fallback',
       value: `${rawVerify.toFixed(1)} µs / ${pythonVerify.toFixed(1)} µs per event (fallback +${(pythonVerify - rawVerify).toFixed(1)} µs)`,
     });
+    // A hook perform makes no I/O, so the loops above never left the microtask queue: the emulator's and the
+    // client's keep-alive timers are overdue, and the next request would go out on a socket the emulator closes
+    // at once (ECONNRESET). One turn of the event loop lets them close it first.
+    await new Promise((resolve) => setTimeout(resolve, 10));
     count(
       'Task Completed: unsubscribe',
       await run('triggers.task_completed.operation.performUnsubscribe', { subscribeData: subscribed.results }),
