@@ -12,7 +12,17 @@
 // validate` without --without-style runs it when online), the local schema
 // validation is not.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -44,7 +54,10 @@ try {
   // project's .gitignore it warns "There is no .gitignore" and zips the staged node_modules too.
   cpSync('.gitignore', join(stage, '.gitignore'));
 
-  const prodPaths = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { encoding: 'utf8' })
+  // A git worktree may share another checkout's install through a symlinked node_modules, which npm reads as
+  // links (every package "extraneous", `npm ls` failing); the lockfile then says which packages ship.
+  const shared = lstatSync(join(project, 'node_modules')).isSymbolicLink() ? ['--package-lock-only'] : [];
+  const prodPaths = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable', ...shared], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.startsWith(join(project, 'node_modules')));
   for (const path of prodPaths) {
