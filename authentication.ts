@@ -5,15 +5,7 @@
  */
 import type { Authentication, AuthField, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
 import { nonDefaultHost, parseBaseUrl } from './lib/api/base-url';
-import {
-  AutomationMe,
-  DEFAULT_BASE_URL,
-  OAUTH_SCOPES,
-  OAuthErrorBody,
-  PATHS,
-  TokenAnswer,
-  UserMe,
-} from './lib/api/contract';
+import { api, DEFAULT_BASE_URL, OAUTH_SCOPES, PATHS } from './lib/api/contract';
 import { usableToken } from './lib/api/credentials';
 import { noAnswer, refusalOf } from './lib/api/errors';
 import { parse, parseAnswer, send } from './lib/api/http';
@@ -49,7 +41,7 @@ const connectionLabel = async (_z: ZObject, bundle: Bundle): Promise<string> => 
 
 /** Who the key belongs to: `/v1/users/me` accepts `ct_` keys (production's `/v1/automation/me` takes OAuth tokens only). */
 const testApiKey = async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
-  const user = parse(z, await send(z, { url: PATHS.usersMe }), UserMe);
+  const user = parse(z, await send(z, { url: PATHS.usersMe }), api.UserMe);
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || null;
   return { id: user.id, email: user.email || null, name, host: hostOf(bundle.authData.base_url) };
 };
@@ -146,7 +138,7 @@ const requestToken = async (
       request,
     };
     const refusal = refusalOf(z, answer, bundle);
-    if (refreshing && OAuthErrorBody.safeParse(data).data?.error === 'invalid_grant') {
+    if (refreshing && api.OAuthErrorBody.safeParse(data).data?.error === 'invalid_grant') {
       throw new z.errors.ExpiredAuthError(refusal.message);
     }
     throw refusal;
@@ -157,7 +149,7 @@ const requestToken = async (
       'unexpected_answer',
     );
   }
-  return parseAnswer(z, TokenAnswer, data, 'signing in');
+  return parseAnswer(z, api.TokenAnswer, data, 'signing in');
 };
 
 export const oauth2Authentication = (server: string): Authentication => ({
@@ -209,7 +201,7 @@ export const oauth2Authentication = (server: string): Authentication => ({
     enablePkce: true,
   },
   test: async (z: ZObject, bundle: Bundle): Promise<ConnectedAccount> => {
-    const me = parse(z, await send(z, { url: PATHS.automationMe }), AutomationMe);
+    const me = parse(z, await send(z, { url: PATHS.automationMe }), api.AutomationMe);
     return { id: me.id, email: me.email || null, name: me.name || null, host: hostOf(bundle.authData.base_url) };
   },
   connectionLabel,

@@ -1,6 +1,6 @@
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import { CancelledTask, FINISHED_STATUSES, ItemId, itemPath, PATHS, Task } from '../lib/api/contract';
+import { api, FINISHED_STATUSES, itemPath, PATHS, type Task } from '../lib/api/contract';
 import { sentenceOf } from '../lib/api/errors';
 import { parse, refusalFor, send } from '../lib/api/http';
 import { excerpt } from '../lib/api/text';
@@ -18,15 +18,13 @@ const inputFields = [
   },
 ];
 
-const CancelTaskInput = zod.object({ task_id: ItemId });
-
 type CancelTaskOutput = { id: string; task_id: string; status: 'cancelled'; message: string | null };
 
 /** Why CodeTether refused (409): the task's status, read from the task itself, or else what CodeTether said. */
 const whyNotCancelled = async (z: ZObject, taskId: string, refusal: string): Promise<string> => {
   let task: Task;
   try {
-    task = parse(z, await send(z, { url: itemPath(PATHS.tasks, taskId) }), Task);
+    task = parse(z, await send(z, { url: itemPath(PATHS.tasks, taskId) }), api.Task);
   } catch {
     return refusal;
   }
@@ -37,7 +35,7 @@ const whyNotCancelled = async (z: ZObject, taskId: string, refusal: string): Pro
 };
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> => {
-  const { task_id } = parseStepInput(z, CancelTaskInput, bundle.inputData, inputFields);
+  const { task_id } = parseStepInput(z, zod.object({ task_id: api.ItemId }), bundle.inputData, inputFields);
   const response = await send(z, { method: 'DELETE', url: itemPath(PATHS.tasks, task_id), skipThrowForStatus: true });
   if (response.status === 404) {
     throw new z.errors.Error(
@@ -51,7 +49,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<CancelTaskOutput> =>
     const refusal = refusalFor(response);
     throw new z.errors.HaltedError(await whyNotCancelled(z, task_id, refusal ? sentenceOf(refusal) : ''));
   }
-  const cancelled = parse(z, response, CancelledTask);
+  const cancelled = parse(z, response, api.CancelledTask);
   return {
     id: cancelled.task_id,
     task_id: cancelled.task_id,

@@ -1,5 +1,5 @@
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
-import { CreatedTask } from '../lib/api/contract';
+import { api } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { createTaskRequest, idempotencyKeyField, taskInputFields, webhookUrlField } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
@@ -10,7 +10,7 @@ const inputFields = [...taskInputFields, webhookUrlField, idempotencyKeyField];
 type CreatedTaskOutput = TaskOutput & { idempotent_replay: boolean };
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<CreatedTaskOutput> => {
-  const created = parse(z, await send(z, createTaskRequest(z, bundle.inputData, inputFields)), CreatedTask);
+  const created = parse(z, await send(z, createTaskRequest(z, bundle.inputData, inputFields)), api.CreatedTask);
   // A replay answers 200 with the original task and the string "true".
   return { ...toTaskOutput(created), idempotent_replay: created._idempotent_replay === 'true' };
 };

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Bundle, defineCreate, type ZObject } from 'zapier-platform-core';
 import {
-  CreatedTask,
-  Delivery,
+  api,
+  type Delivery,
   EVENT_STATUS,
   FINISHED_STATUSES,
   type InstantEvent,
   normaliseEventName,
-  TaskStatus,
 } from '../lib/api/contract';
 import { parse, parseAnswer, send } from '../lib/api/http';
 import { excerpt } from '../lib/api/text';
@@ -52,7 +51,7 @@ const idempotencyKeyFor = (callbackUrl: string): string =>
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput & { note?: string }> => {
   const request = createTaskRequest(z, bundle.inputData, inputFields);
   if (bundle.meta?.isLoadingSample) {
-    const task = toTaskOutput(parse(z, await send(z, request), CreatedTask));
+    const task = toTaskOutput(parse(z, await send(z, request), api.CreatedTask));
     const fields = askedResultFields(task.description);
     return { ...task, result_data: fields.length ? resultDataSample(fields) : null, note: EDITOR_TEST_NOTE };
   }
@@ -66,7 +65,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput & { note?
   request.body.webhook_url = callbackUrl;
   // A retry repeats the create safely: CodeTether answers the same key with the task it already created.
   Object.assign(request.headers, idempotencyHeader(idempotencyKeyFor(callbackUrl)));
-  return toTaskOutput(parse(z, await send(z, request), CreatedTask));
+  return toTaskOutput(parse(z, await send(z, request), api.CreatedTask));
 };
 
 /**
@@ -89,7 +88,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
     }
     body = reading.body;
   }
-  const delivery = parseAnswer(z, Delivery, body, 'the task result delivery');
+  const delivery = parseAnswer(z, api.Delivery, body, 'the task result delivery');
   if (delivery.task_id !== taskId) {
     throw new z.errors.Error(
       `The result delivered to this step is for task “${excerpt(delivery.task_id)}”, not for task “${excerpt(taskId)}” that the step created, so it was refused.`,
@@ -101,7 +100,7 @@ const verifiedDelivery = (z: ZObject, bundle: Bundle, taskId: string): Delivery 
 
 /** The delivery's status, or the one its event implies (`task_failed` → failed). */
 const deliveredStatus = (delivery: Delivery): TaskOutput['status'] | undefined => {
-  const stated = TaskStatus.safeParse(delivery.status);
+  const stated = api.TaskStatus.safeParse(delivery.status);
   if (stated.success) return stated.data;
   const event = normaliseEventName(delivery.event);
   return event && Object.hasOwn(EVENT_STATUS, event) ? EVENT_STATUS[event as InstantEvent] : undefined;

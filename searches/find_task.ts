@@ -1,15 +1,6 @@
 import { type Bundle, defineInputFields, defineSearch, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import {
-  ItemId,
-  itemPath,
-  MAX_TASKS_PER_PAGE,
-  PATHS,
-  TASK_STATUSES,
-  Task,
-  TaskList,
-  TaskStatus,
-} from '../lib/api/contract';
+import { api, itemPath, MAX_TASKS_PER_PAGE, PATHS, TASK_STATUSES, type Task } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { timestampMs } from '../lib/api/timestamps';
 import { parseStepInput } from '../lib/steps/step-input';
@@ -41,16 +32,22 @@ const inputFields = defineInputFields([
   },
 ]);
 
-const FindTaskInput = zod
-  .object({ task_id: zod.optional(ItemId), status: zod.optional(TaskStatus), title: zod.optional(zod.string()) })
-  .check(
-    zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
-      message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
-    }),
-  );
+/** The search's rules: any of its fields, and at least one of them. Built when a search first runs. */
+const findTaskInput = () =>
+  zod
+    .object({
+      task_id: zod.optional(api.ItemId),
+      status: zod.optional(api.TaskStatus),
+      title: zod.optional(zod.string()),
+    })
+    .check(
+      zod.refine((input) => Boolean(input.task_id || input.status || input.title), {
+        message: 'Fill in at least one of Task, Status or Title Contains, so that there is something to search for.',
+      }),
+    );
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const { task_id, status, title } = parseStepInput(z, FindTaskInput, bundle.inputData, inputFields);
+  const { task_id, status, title } = parseStepInput(z, findTaskInput(), bundle.inputData, inputFields);
   const matches = (task: Task) =>
     (!status || task.status === status) && (!title || task.title.toLowerCase().includes(title.toLowerCase()));
 
@@ -58,7 +55,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
     // An unknown ID is no error for a search: it finds nothing.
     const response = await send(z, { url: itemPath(PATHS.tasks, task_id), skipThrowForStatus: true });
     if (response.status === 404) return [];
-    const task = parse(z, response, Task);
+    const task = parse(z, response, api.Task);
     return matches(task) ? [toTaskOutput(task)] : [];
   }
 
@@ -67,7 +64,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   for (let page = 0; page < MAX_LIST_REQUESTS && found.length === 0; page++) {
     const offset = page * MAX_TASKS_PER_PAGE;
     const params = { limit: MAX_TASKS_PER_PAGE, offset, ...(status && { status }) };
-    const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+    const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), api.TaskList);
     found.push(...tasks.slice(0, MAX_TASKS_PER_PAGE).filter(matches));
     if (tasks.length < MAX_TASKS_PER_PAGE || offset + tasks.length >= total) break;
   }

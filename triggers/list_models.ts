@@ -1,5 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { ApiInfo, MODELS, PATHS } from '../lib/api/contract';
+import { api, MODELS, PATHS } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 
 type ModelChoice = { id: string; name: string };
@@ -18,7 +18,8 @@ const choiceOf = (model: string): ModelChoice => ({
  */
 const perform = async (z: ZObject, _bundle: Bundle): Promise<ModelChoice[]> => {
   const response = await send(z, { url: PATHS.api, skipThrowForStatus: true });
-  const listed = response.status === 404 || response.status === 405 ? undefined : parse(z, response, ApiInfo).models;
+  const listed =
+    response.status === 404 || response.status === 405 ? undefined : parse(z, response, api.ApiInfo).models;
   return [...new Set(['default', ...(listed?.length ? listed : MODELS)])].map(choiceOf);
 };
 

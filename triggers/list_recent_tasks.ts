@@ -1,5 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { DEFAULT_TASKS_PER_PAGE, PATHS, TaskList } from '../lib/api/contract';
+import { api, DEFAULT_TASKS_PER_PAGE, PATHS } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { requestedPage } from '../lib/steps/step-input';
 
@@ -9,7 +9,7 @@ type TaskChoice = { id: string; title: string };
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskChoice[]> => {
   const page = requestedPage(bundle.meta);
   const params = { limit: DEFAULT_TASKS_PER_PAGE, offset: page * DEFAULT_TASKS_PER_PAGE };
-  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), api.TaskList);
   return tasks.slice(0, DEFAULT_TASKS_PER_PAGE).map((task) => ({ id: task.task_id, title: task.title }));
 };
 

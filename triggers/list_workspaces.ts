@@ -1,5 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { GLOBAL_CODEBASE, PATHS, WorkspaceList } from '../lib/api/contract';
+import { api, GLOBAL_CODEBASE, PATHS } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { excerpt } from '../lib/api/text';
 import { requestedPage } from '../lib/steps/step-input';
@@ -39,7 +39,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<CodebaseChoice[]> =>
   }
   const choices = [
     noCodebase,
-    ...parse(z, response, WorkspaceList)
+    ...parse(z, response, api.WorkspaceList)
       .filter((workspace) => workspace.id !== GLOBAL_CODEBASE)
       .map((workspace) => ({ id: workspace.id, name: excerpt(workspace.name || workspace.id, MAX_NAME_LENGTH) })),
   ];

@@ -1,5 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { MAX_TASKS_PER_PAGE, PATHS, TaskList } from '../lib/api/contract';
+import { api, MAX_TASKS_PER_PAGE, PATHS } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { triggerNote } from '../lib/steps/task-fields';
 import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
@@ -10,7 +10,7 @@ const SAMPLE_SIZE = 3;
 /** The newest tasks, a full page of them, so that a poll sees every task created since the last one. */
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
-  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params: { limit } }), TaskList);
+  const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params: { limit } }), api.TaskList);
   return tasks.slice(0, limit).map(toTaskOutput);
 };
 

@@ -1,5 +1,5 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { MAX_TASKS_PER_PAGE, PATHS, type Task, TaskList } from '../lib/api/contract';
+import { api, MAX_TASKS_PER_PAGE, PATHS, type Task } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { timestampMs } from '../lib/api/timestamps';
 import { triggerNote } from '../lib/steps/task-fields';
@@ -47,7 +47,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
     const read: Task[] = [];
     for (let page = 0; page < (sampling ? 1 : MAX_PAGES); page++) {
       const params = { status, limit, offset: page * limit };
-      const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+      const { tasks, total } = parse(z, await send(z, { url: PATHS.tasks, params }), api.TaskList);
       // Only the status asked for: a server that ignores the filter would list a task twice, under one id.
       read.push(...tasks.slice(0, limit).filter((task) => task.status === status));
       const oldest = tasks.at(-1);

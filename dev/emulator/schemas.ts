@@ -49,26 +49,26 @@ const mapSchemas = (shape: Record<string, zod.ZodMiniType>) =>
 
 const classic = <S extends zod.ZodMiniType>(schema: S) => toClassic(schema) as unknown as Classic<S>;
 
-export const ApiInfo = classic(contract.ApiInfo);
-export const AutomationMe = classic(contract.AutomationMe);
-export const CancelledTask = classic(contract.CancelledTask);
-export const CreatedTask = classic(contract.CreatedTask);
+export const ApiInfo = classic(contract.api.ApiInfo);
+export const AutomationMe = classic(contract.api.AutomationMe);
+export const CancelledTask = classic(contract.api.CancelledTask);
+export const CreatedTask = classic(contract.api.CreatedTask);
 /**
  * `POST /tasks` as production validates it. The contract takes any URL as
  * `webhook_url`; production's pydantic `HttpUrl` takes http and https only
  * and answers 422 `url_scheme` to any other, and so does the emulator.
  */
-export const CreateTaskBody = classic(contract.CreateTaskBody).extend({
-  webhook_url: classic(zod.optional(contract.WebAddress)),
+export const CreateTaskBody = classic(contract.api.CreateTaskBody).extend({
+  webhook_url: classic(zod.optional(contract.api.WebAddress)),
 });
-export const CreateWebhookBody = classic(contract.CreateWebhookBody);
-export const ErrorBody = classic(contract.ErrorBody);
-export const Task = classic(contract.Task);
-export const TaskList = classic(contract.TaskList);
-export const UserMe = classic(contract.UserMe);
-export const WebhookList = classic(contract.WebhookList);
-export const WebhookSubscription = classic(contract.WebhookSubscription);
-export const WorkspaceList = classic(contract.WorkspaceList);
+export const CreateWebhookBody = classic(contract.api.CreateWebhookBody);
+export const ErrorBody = classic(contract.api.ErrorBody);
+export const Task = classic(contract.api.Task);
+export const TaskList = classic(contract.api.TaskList);
+export const UserMe = classic(contract.api.UserMe);
+export const WebhookList = classic(contract.api.WebhookList);
+export const WebhookSubscription = classic(contract.api.WebhookSubscription);
+export const WorkspaceList = classic(contract.api.WorkspaceList);
 
 /** `GET /tasks`'s query, as production validates it: the app only ever sends it. */
 export const TaskListQuery = z.object({

@@ -5,17 +5,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { CreateTaskBody, TaskStatus, WebhookEvent } from '../../lib/api/contract';
+import type { api, Task, WebhookEvent } from '../../lib/api/contract';
 import { askedResultFields, type ResultField } from '../../lib/steps/result-data';
 import type { EmulatorOptions } from './config';
 
-export type TaskRequest = z.output<typeof CreateTaskBody>;
+export type TaskRequest = z.output<typeof api.CreateTaskBody>;
 
 /** The task object exactly as `GET /tasks/{task_id}` answers it (its created_at is the task row's). */
 export interface TaskRecord {
   task_id: string;
   run_id: string;
-  status: z.infer<typeof TaskStatus>;
+  status: Task['status'];
   title: string;
   description: string;
   created_at: string;

@@ -12,7 +12,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { CreateWebhookBody, WebhookEvent } from '../../lib/api/contract';
+import type { api, WebhookEvent } from '../../lib/api/contract';
 import {
   pythonJsonDumps,
   SIGNATURE_HEADER,
@@ -72,7 +72,7 @@ export class WebhookHub {
     >,
   ) {}
 
-  subscribe(ownerId: string, body: z.output<typeof CreateWebhookBody>): Subscription {
+  subscribe(ownerId: string, body: z.output<typeof api.CreateWebhookBody>): Subscription {
     const subscription: Subscription = {
       id: `wh_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       ownerId,

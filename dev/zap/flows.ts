@@ -5,7 +5,7 @@
  * error that says what was expected.
  */
 import { randomBytes } from 'node:crypto';
-import { EVENT_STATUS, type InstantEvent, TASK_STATUSES, WebhookList } from '../../lib/api/contract';
+import { api, EVENT_STATUS, type InstantEvent, TASK_STATUSES } from '../../lib/api/contract';
 import { askedResultFields } from '../../lib/steps/result-data';
 import type { TaskOutput } from '../../lib/steps/task-output';
 import type { TaskEventOutput } from '../../lib/webhooks/rest-hook';
@@ -500,7 +500,7 @@ export const noSubscriptionsLeft = async (zap: Zap, authData: AuthData): Promise
   const answer = await fetch(`${zap.emulator.url}/v1/automation/webhooks`, {
     headers: { Authorization: `Bearer ${authData.api_key}` },
   });
-  const { webhooks } = WebhookList.parse(await answer.json());
+  const { webhooks } = api.WebhookList.parse(await answer.json());
   expectThat(webhooks.length === 0, `no subscription left, not ${webhooks.map((hook) => hook.id).join(', ')}`);
   return { summary: 'GET /webhooks lists none' };
 };

@@ -6,7 +6,7 @@
  */
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import { parseBaseUrl } from './base-url';
-import { DEFAULT_BASE_URL, ErrorBody, OAuthErrorBody, PATHS } from './contract';
+import { api, DEFAULT_BASE_URL, PATHS } from './contract';
 import { excerpt, humanReason, sentence } from './text';
 
 type Request = HttpRequestOptions & { url: string };
@@ -205,7 +205,7 @@ const fieldLabel = (loc: ReadonlyArray<string | number>): string => {
 /** What CodeTether said, as a sentence, or undefined when it said nothing a user should read. */
 const describeBody = (data: unknown, content: string, reason: Reason): string | undefined => {
   if (data === undefined) return reasonFromText(content, reason);
-  const body = ErrorBody.safeParse(data);
+  const body = api.ErrorBody.safeParse(data);
   if (body.success) {
     const { detail } = body.data;
     if (typeof detail === 'string') return reason(detail);
@@ -221,7 +221,7 @@ const describeBody = (data: unknown, content: string, reason: Reason): string | 
     }
     return reason(detail.message);
   }
-  const oauth = OAuthErrorBody.safeParse(data);
+  const oauth = api.OAuthErrorBody.safeParse(data);
   if (oauth.success) {
     const { error, error_description } = oauth.data;
     return reason(error_description ? `${error_description} (${error})` : error);
@@ -276,7 +276,7 @@ export const refusalOf = (z: ZObject, response: Answer, bundle: Bundle): Error =
   // Never an OAuth connection's: with autoRefresh on, the platform raises RefreshAuthError for a 401 before this runs.
   if (status === 401) return refusal(rejectedKeyMessage(bundle), 'invalid_api_key');
   if (status === 402) {
-    const upgradeUrl = ErrorBody.safeParse(response.data).data?.upgrade_url;
+    const upgradeUrl = api.ErrorBody.safeParse(response.data).data?.upgrade_url;
     const upgrade =
       upgradeUrl && /^https:\/\/\S+$/.test(upgradeUrl) && upgradeUrl.length <= 200
         ? ` Upgrade your plan at ${upgradeUrl}`
@@ -301,7 +301,7 @@ export const refusalOf = (z: ZObject, response: Answer, bundle: Bundle): Error =
     return refusal(`CodeTether refused because of the current state (${statusLine(status)})${because}`, 'conflict');
   }
   if (status === 422) return refusal(`CodeTether did not accept the input${because}`, 'invalid_input');
-  if (status === 400 && OAuthErrorBody.safeParse(response.data).success) {
+  if (status === 400 && api.OAuthErrorBody.safeParse(response.data).success) {
     return refusal(`CodeTether did not accept the sign-in${because}. Reconnect your CodeTether account`, 'oauth_error');
   }
   if (status === 400) return refusal(`CodeTether refused the request (${statusLine(status)})${because}`, 'bad_request');

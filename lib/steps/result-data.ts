@@ -156,14 +156,15 @@ export const readResultFields = (value: unknown): { fields: ResultField[]; probl
 };
 
 /** The Result Fields input, read before any request; wrong entries make one sentence. */
-export const ResultFieldsInput = zod.pipe(
-  zod.unknown(),
-  zod.transform((value, ctx) => {
-    const { fields, problem } = readResultFields(value);
-    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: value });
-    return fields;
-  }),
-);
+export const resultFieldsInput = () =>
+  zod.pipe(
+    zod.unknown(),
+    zod.transform((value, ctx) => {
+      const { fields, problem } = readResultFields(value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: value });
+      return fields;
+    }),
+  );
 
 // ---------------------------------------------------------------- the prompt
 

@@ -6,16 +6,8 @@
 import { createHash } from 'node:crypto';
 import { defineInputFields, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
-import {
-  AGENT_TYPES,
-  AgentType,
-  CreateTaskBody,
-  GLOBAL_CODEBASE,
-  MAX_PROMPT_LENGTH,
-  PATHS,
-  WebAddress,
-} from '../api/contract';
-import { askForResultFields, ResultFieldsInput, resultFieldsField } from './result-data';
+import { AGENT_TYPES, api, builtOnFirstRead, GLOBAL_CODEBASE, MAX_PROMPT_LENGTH, PATHS } from '../api/contract';
+import { askForResultFields, resultFieldsField, resultFieldsInput } from './result-data';
 import { type LabelledField, parseStepInput } from './step-input';
 
 const AGENT_TYPE_LABELS: Record<(typeof AGENT_TYPES)[number], string> = {
@@ -116,40 +108,44 @@ export const triggerNote = (helpText: string) =>
 export const taskPickerField = <const Required extends boolean>(field: { required: Required; helpText: string }) =>
   ({ key: 'task_id', label: 'Task', type: 'string', dynamic: 'list_recent_tasks.id.title', ...field }) as const;
 
-/**
- * The contract's body rules, with three differences for input: agents default
- * to `general`; the model is any name, because the live server may list more
- * models than the contract and rejects an unknown one itself; a webhook must
- * be a web address, not any URL scheme. The prompt as sent, Result Fields
- * instruction included, must fit the contract's limit.
- */
-const CreateTaskInput = zod.pipe(
-  zod.extend(CreateTaskBody, {
-    agent_type: zod._default(AgentType, 'general'),
-    model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
-    webhook_url: zod.optional(WebAddress),
-    idempotency_key: zod.optional(zod.string()),
-    result_fields: ResultFieldsInput,
-  }),
-  zod.transform(({ result_fields, ...input }, ctx) => {
-    const description = askForResultFields(input.description, result_fields);
-    if (description.length > MAX_PROMPT_LENGTH) {
-      ctx.issues.push({
-        code: 'custom',
-        path: ['description'],
-        input: input.description,
-        message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
-      });
-      return zod.NEVER;
-    }
-    return { ...input, description };
-  }),
-);
+const inputs = builtOnFirstRead({
+  /**
+   * The contract's body rules, with three differences for input: agents default
+   * to `general`; the model is any name, because the live server may list more
+   * models than the contract and rejects an unknown one itself; a webhook must
+   * be a web address, not any URL scheme. The prompt as sent, Result Fields
+   * instruction included, must fit the contract's limit.
+   */
+  get CreateTask() {
+    return zod.pipe(
+      zod.extend(api.CreateTaskBody, {
+        agent_type: zod._default(api.AgentType, 'general'),
+        model: zod._default(zod.string().check(zod.maxLength(100)), 'default'),
+        webhook_url: zod.optional(api.WebAddress),
+        idempotency_key: zod.optional(zod.string()),
+        result_fields: resultFieldsInput(),
+      }),
+      zod.transform(({ result_fields, ...input }, ctx) => {
+        const description = askForResultFields(input.description, result_fields);
+        if (description.length > MAX_PROMPT_LENGTH) {
+          ctx.issues.push({
+            code: 'custom',
+            path: ['description'],
+            input: input.description,
+            message: `must have at most ${MAX_PROMPT_LENGTH} characters with the Result Fields instruction the app adds to it (it has ${description.length} with it); shorten the prompt or ask for fewer result fields`,
+          });
+          return zod.NEVER;
+        }
+        return { ...input, description };
+      }),
+    );
+  },
+});
 
 export type CreateTaskRequest = {
   method: 'POST';
   url: string;
-  body: Omit<zod.output<typeof CreateTaskInput>, 'idempotency_key'>;
+  body: Omit<zod.output<typeof inputs.CreateTask>, 'idempotency_key'>;
   headers: Record<string, string>;
 };
 
@@ -175,6 +171,6 @@ export const createTaskRequest = (
   inputData: Record<string, unknown>,
   fields: readonly LabelledField[],
 ): CreateTaskRequest => {
-  const { idempotency_key, ...body } = parseStepInput(z, CreateTaskInput, inputData, fields);
+  const { idempotency_key, ...body } = parseStepInput(z, inputs.CreateTask, inputData, fields);
   return { method: 'POST', url: PATHS.tasks, body, headers: idempotency_key ? idempotencyHeader(idempotency_key) : {} };
 };

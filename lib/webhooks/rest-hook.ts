@@ -9,19 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import * as zod from 'zod/mini';
 import {
-  CreateWebhookBody,
-  Delivery,
+  api,
+  builtOnFirstRead,
+  type Delivery,
   EVENT_STATUS,
   type InstantEvent,
   itemPath,
   MAX_TASKS_PER_PAGE,
   normaliseEventName,
   PATHS,
-  Task,
-  TaskList,
-  WebhookId,
-  WebhookList,
-  WebhookSubscription,
+  type Task,
 } from '../api/contract';
 import { sentenceOf } from '../api/errors';
 import { parse, send } from '../api/http';
@@ -43,9 +40,17 @@ const offersNoSubscriptions = (status: number): boolean => status === 404 || sta
 
 // ---------------------------------------------------------------- subscribing
 
-/** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
-const StoredSubscription = zod.object({ id: WebhookId, secret: zod.string().check(zod.minLength(1)) });
-type StoredSubscription = zod.infer<typeof StoredSubscription>;
+const schemas = builtOnFirstRead({
+  /** What Zapier keeps in `bundle.subscribeData`: the subscription and the secret that signs its deliveries. */
+  get StoredSubscription() {
+    return zod.object({ id: api.WebhookId, secret: zod.string().check(zod.minLength(1)) });
+  },
+  /** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
+  get DeliveryEnvelope() {
+    return zod.extend(api.Delivery, { task: zod.optional(zod.unknown()) });
+  },
+});
+type StoredSubscription = zod.infer<typeof schemas.StoredSubscription>;
 
 /** Deletes a subscription; one already gone (404, 410) counts as removed. Answers whether it was still there. */
 const removeSubscription = async (z: ZObject, id: string): Promise<boolean> => {
@@ -61,11 +66,11 @@ const removeSubscription = async (z: ZObject, id: string): Promise<boolean> => {
  * the id the answer names, or else by this Zap's own target URL.
  */
 const removeUnusableSubscription = async (z: ZObject, bundle: Bundle, answer: unknown): Promise<void> => {
-  const named = zod.looseObject({ id: WebhookId }).safeParse(answer).data?.id;
+  const named = zod.looseObject({ id: api.WebhookId }).safeParse(answer).data?.id;
   try {
     const ids = named
       ? [named]
-      : parse(z, await send(z, { url: PATHS.webhooks }), WebhookList)
+      : parse(z, await send(z, { url: PATHS.webhooks }), api.WebhookList)
           .webhooks.filter((hook) => hook.url === bundle.targetUrl)
           .map((hook) => hook.id);
     for (const id of ids) await removeSubscription(z, id);
@@ -79,7 +84,7 @@ const subscribe =
   (event: InstantEvent, instead: string) =>
   async (z: ZObject, bundle: Bundle): Promise<StoredSubscription> => {
     // 32 random bytes as hex: 64 characters, past the contract's minimum of 32.
-    const body = CreateWebhookBody.safeParse({
+    const body = api.CreateWebhookBody.safeParse({
       url: bundle.targetUrl,
       events: [event],
       secret: randomBytes(32).toString('hex'),
@@ -94,7 +99,7 @@ const subscribe =
     const response = await send(z, { method: 'POST', url: PATHS.webhooks, body: body.data, skipThrowForStatus: true });
     if (offersNoSubscriptions(response.status)) throw noSubscriptions(z, bundle, instead, response.status);
     try {
-      const { id, secret } = parse(z, response, WebhookSubscription);
+      const { id, secret } = parse(z, response, api.WebhookSubscription);
       return { id, secret };
     } catch (error) {
       if (response.status < 300) await removeUnusableSubscription(z, bundle, response.data);
@@ -106,7 +111,7 @@ const subscribe =
 const unsubscribe = async (z: ZObject, bundle: Bundle): Promise<{ id: string | null; already_removed: boolean }> => {
   const stored: unknown = bundle.subscribeData?.id;
   if (stored === undefined || stored === null || stored === '') return { id: null, already_removed: true };
-  const id = WebhookId.safeParse(stored);
+  const id = api.WebhookId.safeParse(stored);
   if (!id.success) {
     throw new z.errors.Error(
       'The webhook subscription this Zap kept has no valid ID, so CodeTether was not asked to remove it; CodeTether stops sending to this Zap once Zapier refuses a delivery (410 Gone).',
@@ -145,9 +150,6 @@ const toEventOutput = (task: Task, event: InstantEvent, delivery?: Delivery): Ta
 
 // ---------------------------------------------------------------- deliveries and samples
 
-/** Deliveries embed the task in `task`; one whose task does not parse is read again instead of dropped. */
-const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()) });
-
 /**
  * The events of one delivery. One that fails its checks yields nothing and a
  * warning: throwing would count as an error against the user's Zap, for a
@@ -156,7 +158,7 @@ const DeliveryEnvelope = zod.extend(Delivery, { task: zod.optional(zod.unknown()
 const receive =
   (event: InstantEvent) =>
   async (z: ZObject, bundle: Bundle): Promise<TaskEventOutput[]> => {
-    const secret = StoredSubscription.safeParse(bundle.subscribeData).data?.secret;
+    const secret = schemas.StoredSubscription.safeParse(bundle.subscribeData).data?.secret;
     const reading = secret
       ? readSignedDelivery(bundle, secret, 'timestamped')
       : {
@@ -169,7 +171,7 @@ const receive =
     }
     const outputs: TaskEventOutput[] = [];
     for (const item of Array.isArray(reading.body) ? reading.body : [reading.body]) {
-      const parsed = DeliveryEnvelope.safeParse(item);
+      const parsed = schemas.DeliveryEnvelope.safeParse(item);
       if (!parsed.success) {
         const field = parsed.error.issues[0]?.path.join('.') || 'body';
         z.console.warn(`Ignored an event that is not a CodeTether task event: its field “${field}” is not valid.`);
@@ -177,14 +179,14 @@ const receive =
       }
       const { task: embedded, ...delivery } = parsed.data;
       if (normaliseEventName(delivery.event) !== event) continue;
-      let task = Task.safeParse(embedded).data;
+      let task = api.Task.safeParse(embedded).data;
       if (!task) {
         const response = await send(z, { url: itemPath(PATHS.tasks, delivery.task_id), skipThrowForStatus: true });
         if (response.status === 404) {
           z.console.warn('Ignored a CodeTether task event: CodeTether no longer has its task (HTTP 404).');
           continue;
         }
-        task = parse(z, response, Task);
+        task = parse(z, response, api.Task);
       }
       outputs.push(toEventOutput(task, event, delivery));
     }
@@ -208,7 +210,7 @@ const listRecent =
     parse(z, probe);
     const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
     const params = { status: EVENT_STATUS[event], limit };
-    const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), TaskList);
+    const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), api.TaskList);
     return tasks.slice(0, limit).map((task) => toEventOutput(task, event));
   };
 

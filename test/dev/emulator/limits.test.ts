@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OPTIONS, DEMO_USER } from '../../../dev/emulator/config';
 import { taskInput } from '../../../dev/fixtures';
-import { CreateTaskBody, MODELS } from '../../../lib/api/contract';
+import { api, MODELS } from '../../../lib/api/contract';
 import { type Answer, useEmulator } from './http';
 
 const RATE_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
@@ -173,7 +173,7 @@ describe('the OpenAPI document', () => {
     );
     const create = body.paths['/v1/automation/tasks'].post;
     const schema = create.requestBody.content['application/json'].schema;
-    expect(schema.required).toEqual(z.toJSONSchema(CreateTaskBody, { io: 'input' }).required);
+    expect(schema.required).toEqual(z.toJSONSchema(api.CreateTaskBody, { io: 'input' }).required);
     expect(schema.properties.model.enum).toEqual([...MODELS]);
     expect(Object.keys(create.responses)).toEqual(
       expect.arrayContaining(['200', '201', '401', '402', '422', '429', '500']),

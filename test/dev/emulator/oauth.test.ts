@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_OPTIONS } from '../../../dev/emulator/config';
 import { pkceChallenge } from '../../../dev/emulator/oauth';
-import { AutomationMe, OAuthErrorBody, TokenAnswer } from '../../../lib/api/contract';
+import { api } from '../../../lib/api/contract';
 import { useEmulator } from './http';
 
 const { call, emulator } = useEmulator({ accessTokenTtlSeconds: 1 });
@@ -48,7 +48,7 @@ const signIn = async () => {
     client_secret: client.clientSecret,
   });
   expect(answer.status).toBe(200);
-  return TokenAnswer.parse(answer.body);
+  return api.TokenAnswer.parse(answer.body);
 };
 
 describe('the OAuth metadata document', () => {
@@ -92,7 +92,7 @@ describe('authorize', () => {
   ])('answers 400 without redirecting for %s', async (_case, overrides) => {
     const answer = await authorize(validAuthorize('v'.repeat(43), overrides));
     expect(answer.status).toBe(400);
-    expect(OAuthErrorBody.parse(answer.body).error).toBe('invalid_request');
+    expect(api.OAuthErrorBody.parse(answer.body).error).toBe('invalid_request');
   });
 });
 
@@ -102,7 +102,7 @@ describe('token', () => {
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 1, scope: 'tasks:read tasks:write' });
     const me = await call('GET', '/v1/automation/me', { token: tokens.access_token });
     expect(me.status).toBe(200);
-    expect(AutomationMe.parse(me.body)).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(api.AutomationMe.parse(me.body)).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' });
   });
 
   it('takes a code only once', async () => {
@@ -143,7 +143,7 @@ describe('token', () => {
       'json',
     );
     expect(refreshed.status).toBe(200);
-    const second = TokenAnswer.parse(refreshed.body);
+    const second = api.TokenAnswer.parse(refreshed.body);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await call('GET', '/v1/automation/me', { token: second.access_token })).status).toBe(200);
     const reused = await token({
@@ -157,7 +157,7 @@ describe('token', () => {
   it('signs the first user in without a browser (npm run emulator prints these for zapier invoke)', async () => {
     const tokens = emulator().signInWithOAuth();
     const me = await call('GET', '/v1/automation/me', { token: tokens.access_token });
-    expect(AutomationMe.parse(me.body)).toMatchObject({ email: 'ada@example.com' });
+    expect(api.AutomationMe.parse(me.body)).toMatchObject({ email: 'ada@example.com' });
     const refreshed = await token({
       grant_type: 'refresh_token',
       refresh_token: tokens.refresh_token,

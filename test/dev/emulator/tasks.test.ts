@@ -1,5 +1,5 @@
 import { taskInput } from '../../../dev/fixtures';
-import { CancelledTask, CreatedTask, ErrorBody, MODELS, Task, TaskList, UserMe } from '../../../lib/api/contract';
+import { api, MODELS } from '../../../lib/api/contract';
 import { askForResultFields, readResultFields, resultDataOf } from '../../../lib/steps/result-data';
 import { type Answer, API_KEY, eventually, useEmulator } from './http';
 
@@ -21,7 +21,7 @@ const fetchTask = (id: string) => call('GET', `/v1/automation/tasks/${id}`);
 const settledTask = (id: string) =>
   eventually(async () => {
     const { body } = await fetchTask(id);
-    return ['queued', 'running'].includes(body.status) ? undefined : Task.parse(body);
+    return ['queued', 'running'].includes(body.status) ? undefined : api.Task.parse(body);
   });
 
 describe('the emulated API root', () => {
@@ -44,7 +44,7 @@ describe('who is calling', () => {
     expect(me.body).toEqual({ detail: { error: 'unauthorized', message: 'Invalid or expired token' } });
     const user = await call('GET', '/v1/users/me');
     expect(user.status).toBe(200);
-    expect(UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
+    expect(api.UserMe.parse(user.body)).toMatchObject({ id: 'usr_ada', first_name: 'Ada', last_name: 'Lovelace' });
   });
 
   it.each([
@@ -74,7 +74,7 @@ describe('a task’s life', () => {
   it('is created queued, then runs and completes on its own with its result', async () => {
     const created = await create(taskInput({ model: 'claude-sonnet' }));
     expect(created.status).toBe(201);
-    expect(CreatedTask.parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
+    expect(api.CreatedTask.parse(created.body)).toMatchObject({ status: 'queued', model: 'claude-sonnet' });
 
     const running = await eventually(async () => {
       const { body } = await fetchTask(created.body.task_id);
@@ -216,7 +216,7 @@ describe('a task’s created_at', () => {
     const created = await create(taskInput({ title: 'Three clocks' }), headers);
     const read = await fetchTask(created.body.task_id);
     const list = await call('GET', '/v1/automation/tasks?limit=100');
-    const listed = TaskList.parse(list.body).tasks.find((task) => task.task_id === created.body.task_id);
+    const listed = api.TaskList.parse(list.body).tasks.find((task) => task.task_id === created.body.task_id);
     const [onCreate, onRead, inList] = [created.body.created_at, read.body.created_at, listed?.created_at];
     for (const timestamp of [onCreate, onRead, inList]) expect(timestamp).toMatch(NAIVE);
     // Production's order: the task row's INSERT, then the run row's, then the TaskRun the create answers with.
@@ -239,7 +239,7 @@ describe('listing tasks', () => {
     for (const id of ids) await settledTask(id);
     const page = await call('GET', '/v1/automation/tasks?limit=2&offset=0&status=failed');
     expect(page.status).toBe(200);
-    const list = TaskList.parse(page.body);
+    const list = api.TaskList.parse(page.body);
     expect(list.tasks.map((item) => item.task_id)).toEqual([ids[2], ids[1]]);
     expect(list.tasks.every((item) => item.model === null)).toBe(true);
     expect(list).toMatchObject({ limit: 2, offset: 0 });
@@ -272,7 +272,10 @@ describe('cancelling', () => {
     const created = await create(taskInput());
     const cancelled = await call('DELETE', `/v1/automation/tasks/${created.body.task_id}`);
     expect(cancelled.status).toBe(200);
-    expect(CancelledTask.parse(cancelled.body)).toMatchObject({ task_id: created.body.task_id, status: 'cancelled' });
+    expect(api.CancelledTask.parse(cancelled.body)).toMatchObject({
+      task_id: created.body.task_id,
+      status: 'cancelled',
+    });
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await fetchTask(created.body.task_id)).body.status).toBe('cancelled');
   });
@@ -328,7 +331,7 @@ describe('idempotency', () => {
 describe('bad requests', () => {
   const detail = (answer: Answer) => {
     expect(answer.status).toBe(422);
-    return ErrorBody.parse(answer.body).detail;
+    return api.ErrorBody.parse(answer.body).detail;
   };
 
   it('lists every invalid field the way FastAPI with pydantic v2 does: type, loc, msg, input and ctx', async () => {

@@ -1,6 +1,6 @@
 import { taskInput } from '../../../dev/fixtures';
 import { type CaughtRequest, type HookCatcher, startHookCatcher } from '../../../dev/zap/hook-catcher';
-import { Delivery, WebhookList, WebhookSubscription } from '../../../lib/api/contract';
+import { api } from '../../../lib/api/contract';
 import { pythonJsonDumps, signatureOf, signedMessage, verifyDelivery } from '../../../lib/webhooks/signature';
 import { eventually, useEmulator } from './http';
 
@@ -19,7 +19,7 @@ const receiver = async (status?: (index: number) => number) => {
 };
 // Each test starts with no subscription, so no earlier one delivers (or retries) into it.
 afterEach(async () => {
-  const { webhooks } = WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
+  const { webhooks } = api.WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
   await Promise.all(webhooks.map((hook) => call('DELETE', `/v1/automation/webhooks/${hook.id}`)));
 });
 afterAll(async () => {
@@ -29,7 +29,7 @@ afterAll(async () => {
 const subscribe = async (url: string, events: string[], secret?: string) => {
   const answer = await call('POST', '/v1/automation/webhooks', { body: { url, events, secret } });
   expect(answer.status).toBe(201);
-  return WebhookSubscription.parse(answer.body);
+  return api.WebhookSubscription.parse(answer.body);
 };
 const createTask = async (overrides: Record<string, unknown> = {}) =>
   (await call('POST', '/v1/automation/tasks', { body: taskInput(overrides) })).body.task_id as string;
@@ -41,7 +41,7 @@ describe('webhook subscriptions', () => {
     const subscription = await subscribe('http://127.0.0.1:9/hook', ['task_completed']);
     expect(subscription.secret).toMatch(/^whsec_/);
     const list = await call('GET', '/v1/automation/webhooks');
-    const listed = WebhookList.parse(list.body).webhooks.find((hook) => hook.id === subscription.id);
+    const listed = api.WebhookList.parse(list.body).webhooks.find((hook) => hook.id === subscription.id);
     expect(listed).toEqual({
       id: subscription.id,
       url: 'http://127.0.0.1:9/hook',
@@ -113,7 +113,7 @@ describe('subscription deliveries', () => {
     expect(received.map((entry) => entry.body.event)).toEqual(['task_created', 'task_started', 'task_completed']);
 
     const completed = received[2]!;
-    const delivery = Delivery.parse(completed.body);
+    const delivery = api.Delivery.parse(completed.body);
     expect(delivery.task).toMatchObject({ task_id: taskId, status: 'completed', title: taskInput().title });
     expect(delivery.result).toBe(delivery.task?.result_summary);
     expect(completed.headers['content-type']).toBe('application/json');
@@ -181,7 +181,7 @@ describe('subscription deliveries', () => {
     await createTask();
     await eventually(async () => (hook.caught.length ? true : undefined));
     await emulator().deliveriesSettled();
-    const list = WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
+    const list = api.WebhookList.parse((await call('GET', '/v1/automation/webhooks')).body);
     expect(list.webhooks.map((hook) => hook.id)).not.toContain(subscription.id);
     await createTask();
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -262,7 +262,7 @@ describe('an emulator that signs subscription deliveries the Python way', () => 
     const answer = await python.call('POST', '/v1/automation/webhooks', {
       body: { url: `${hook.url}/py`, events: ['task_created'] },
     });
-    const { secret } = WebhookSubscription.parse(answer.body);
+    const { secret } = api.WebhookSubscription.parse(answer.body);
     await python.call('POST', '/v1/automation/tasks', { body: taskInput({ title: 'Café ☕ report' }) });
     const [delivery] = await eventually(async () => (hook.caught.length ? hook.caught : undefined));
     const timestamp = delivery!.headers['x-codetether-timestamp'] as string;

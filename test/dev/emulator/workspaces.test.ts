@@ -1,5 +1,5 @@
 import { DEFAULT_OPTIONS } from '../../../dev/emulator/config';
-import { WorkspaceList } from '../../../lib/api/contract';
+import { api } from '../../../lib/api/contract';
 import { useEmulator } from './http';
 
 describe('the emulated workspaces (codebases)', () => {
@@ -8,7 +8,7 @@ describe('the emulated workspaces (codebases)', () => {
   it('lists the demo workspaces as a bare array, asking for no credentials, as production does', async () => {
     const { status, body } = await call('GET', '/v1/agent/workspaces', { token: null });
     expect(status).toBe(200);
-    expect(WorkspaceList.parse(body)).toEqual(DEFAULT_OPTIONS.workspaces);
+    expect(api.WorkspaceList.parse(body)).toEqual(DEFAULT_OPTIONS.workspaces);
     expect((await call('GET', '/v1/agent/workspaces')).status).toBe(200);
   });
 

@@ -4,11 +4,11 @@ import {
   askedResultFields,
   askForResultFields,
   type ResultField,
-  ResultFieldsInput,
   readResultFields,
   resultDataOf,
   resultDataOutputFields,
   resultDataSample,
+  resultFieldsInput,
 } from '../../../lib/steps/result-data';
 import { MAX_DEPTH, MAX_LENGTH } from '../../../lib/steps/result-json';
 import { completedTaskSample } from '../../../lib/steps/task-output';
@@ -128,8 +128,8 @@ describe('reading the Result Fields input', () => {
   });
 
   it('as a step input, gives the fields, or one issue with that sentence', () => {
-    expect(zod.parse(ResultFieldsInput, ['urgent (boolean)'])).toEqual([{ name: 'urgent', type: 'boolean' }]);
-    const result = zod.safeParse(ResultFieldsInput, ['a b', 'c d']);
+    expect(zod.parse(resultFieldsInput(), ['urgent (boolean)'])).toEqual([{ name: 'urgent', type: 'boolean' }]);
+    const result = zod.safeParse(resultFieldsInput(), ['a b', 'c d']);
     expect(result.error?.issues.map(({ message }) => message)).toEqual([
       'has 2 wrong entries: “a b” (entry 1) has a name that is not only letters, digits and underscores; and “c d” (entry 2) has a name that is not only letters, digits and underscores',
     ]);

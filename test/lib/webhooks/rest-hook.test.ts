@@ -3,7 +3,7 @@ import nock from 'nock';
 import { taskFixture } from '../../../dev/fixtures';
 import { zapierRuntime } from '../../../dev/zap/runtime';
 import App from '../../../index';
-import { EVENT_STATUS, type InstantEvent, Task } from '../../../lib/api/contract';
+import { api, EVENT_STATUS, type InstantEvent } from '../../../lib/api/contract';
 import { toTaskOutput } from '../../../lib/steps/task-output';
 import { signedMessage } from '../../../lib/webhooks/signature';
 import { API, apiKeyAuth, SECRETS, useNock } from '../../support/app';
@@ -261,7 +261,7 @@ describe('a delivery (perform)', () => {
     expect(failure).toBe('');
     expect(results).toEqual([
       {
-        ...toTaskOutput(Task.parse(taskFixture())),
+        ...toTaskOutput(api.Task.parse(taskFixture())),
         id: 'evt_01JA2B3C4D',
         event: 'task_completed',
         event_id: 'evt_01JA2B3C4D',
