@@ -399,7 +399,7 @@ const measure = async (workDir: string) => {
   if (!args['no-tests']) {
     progress('the test suite (jest, 2 workers)');
     const since = performance.now();
-    const tests = await runProcess([require.resolve('jest/bin/jest'), '--silent'], project);
+    const tests = await runProcess([require.resolve('jest/bin/jest'), '--silent', '--maxWorkers=2'], project);
     const seconds = (performance.now() - since) / 1000;
     const summary = tests.output.match(/^(\d+) passed, (\d+) failed$/m);
     record({
