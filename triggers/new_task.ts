@@ -2,14 +2,11 @@ import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
 import { api, MAX_TASKS_PER_PAGE, PATHS } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { triggerNote } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
-
-/** Enough for the Zap editor to show a few samples. */
-const SAMPLE_SIZE = 3;
+import { type TaskOutput, taskOutputFields, taskSampleIn, tasksToRead, toTaskOutput } from '../lib/steps/task-output';
 
 /** The newest tasks, a full page of them, so that a poll sees every task created since the last one. */
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
-  const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+  const limit = tasksToRead(bundle);
   const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params: { limit } }), api.TaskList);
   return tasks.slice(0, limit).map(toTaskOutput);
 };

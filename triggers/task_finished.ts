@@ -1,9 +1,9 @@
 import { type Bundle, defineTrigger, type ZObject } from 'zapier-platform-core';
-import { api, MAX_TASKS_PER_PAGE, PATHS, type Task } from '../lib/api/contract';
+import { api, PATHS, type Task } from '../lib/api/contract';
 import { parse, send } from '../lib/api/http';
 import { timestampMs } from '../lib/api/timestamps';
 import { triggerNote } from '../lib/steps/task-fields';
-import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../lib/steps/task-output';
+import { type TaskOutput, taskOutputFields, taskSampleIn, tasksToRead, toTaskOutput } from '../lib/steps/task-output';
 
 /** A cancelled task was stopped, not finished: Task Finished leaves it out. */
 const COMPLETED_OR_FAILED = ['completed', 'failed'] as const;
@@ -25,8 +25,6 @@ export const MAX_PAGES = 5;
  * horizon of its creation would already be past it when polled.
  */
 export const POLL_MARGIN_MS = 60 * 60 * 1000;
-/** Enough for the Zap editor to show a few samples. */
-const SAMPLE_SIZE = 3;
 
 /** Production's naive timestamps are UTC; timestampMs reads them so, not as local time. */
 const finishedAt = (task: Task): number => timestampMs(task.completed_at ?? task.created_at);
@@ -39,7 +37,7 @@ const finishOutput = (task: Task): TaskOutput => ({ ...toTaskOutput(task), id: `
 
 const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
   const sampling = Boolean(bundle.meta?.isLoadingSample);
-  const limit = sampling ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+  const limit = tasksToRead(bundle);
   const since = Date.now() - HORIZON_MS;
   const createdSince = since - POLL_MARGIN_MS;
   /** Every task of one outcome created in the horizon (and the margin before it), newest created first. */
@@ -64,7 +62,7 @@ const perform = async (z: ZObject, bundle: Bundle): Promise<TaskOutput[]> => {
       // Finishes Zapier saw in earlier polls need not come again; a finish time that cannot be read does.
       .filter(({ at }) => sampling || at === 0 || at >= since)
       .sort((a, b) => b.at - a.at)
-      .slice(0, sampling ? SAMPLE_SIZE : undefined)
+      .slice(0, sampling ? limit : undefined)
       .map(({ task }) => finishOutput(task))
   );
 };

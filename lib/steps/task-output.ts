@@ -4,9 +4,13 @@
  * every timestamp ISO-8601 with an offset, as Zapier wants it. With the
  * output fields that label it, and realistic samples in every status.
  */
-import type { Task } from '../api/contract';
+import type { Bundle } from 'zapier-platform-core';
+import { MAX_TASKS_PER_PAGE, type Task } from '../api/contract';
 import { withOffset } from '../api/timestamps';
 import { askedResultFields, askForResultFields, type ResultField, resultDataOf, resultDataSample } from './result-data';
+
+/** How many tasks a list of them reads: a few for the Zap editor's samples, a full page for a poll. */
+export const tasksToRead = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? 3 : MAX_TASKS_PER_PAGE);
 
 export type TaskOutput = {
   id: string;

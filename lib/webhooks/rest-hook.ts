@@ -15,7 +15,6 @@ import {
   EVENT_STATUS,
   type InstantEvent,
   itemPath,
-  MAX_TASKS_PER_PAGE,
   normaliseEventName,
   PATHS,
   type Task,
@@ -24,7 +23,7 @@ import { sentenceOf } from '../api/errors';
 import { parse, send } from '../api/http';
 import { withOffset } from '../api/timestamps';
 import { triggerNote } from '../steps/task-fields';
-import { type TaskOutput, taskOutputFields, taskSampleIn, toTaskOutput } from '../steps/task-output';
+import { type TaskOutput, taskOutputFields, taskSampleIn, tasksToRead, toTaskOutput } from '../steps/task-output';
 import { readSignedDelivery } from './deliveries';
 
 /** What a user reads who turns on, or tests, an instant trigger on a server without subscriptions. */
@@ -193,9 +192,6 @@ const receive =
     return outputs;
   };
 
-/** Enough for the Zap editor to show a few samples. */
-const SAMPLE_SIZE = 3;
-
 /**
  * The Zap editor's samples: recent tasks in the event's status, shaped like
  * deliveries, from a server that offers subscriptions; a server that does
@@ -208,7 +204,7 @@ const listRecent =
     const probe = await send(z, { url: PATHS.webhooks, skipThrowForStatus: true });
     if (offersNoSubscriptions(probe.status)) throw noSubscriptions(z, bundle, instead, probe.status);
     parse(z, probe);
-    const limit = bundle.meta?.isLoadingSample ? SAMPLE_SIZE : MAX_TASKS_PER_PAGE;
+    const limit = tasksToRead(bundle);
     const params = { status: EVENT_STATUS[event], limit };
     const { tasks } = parse(z, await send(z, { url: PATHS.tasks, params }), api.TaskList);
     return tasks.slice(0, limit).map((task) => toEventOutput(task, event));
