@@ -33,19 +33,20 @@ const statusLine = (status: number): string =>
 
 // ---------------------------------------------------------------- what a request was for
 
-/** What each request of the app does, in the words of a message, by its method and path. */
-const PURPOSES: [method: string, path: RegExp, purpose: string][] = [
-  ['POST', /^\/v1\/automation\/tasks$/, 'creating the task'],
-  ['GET', /^\/v1\/automation\/tasks$/, 'listing tasks'],
-  ['GET', /^\/v1\/automation\/tasks\/[^/]+$/, 'reading the task'],
-  ['DELETE', /^\/v1\/automation\/tasks\/[^/]+$/, 'cancelling the task'],
-  ['POST', /^\/v1\/automation\/webhooks$/, 'subscribing to task events'],
-  ['GET', /^\/v1\/automation\/webhooks$/, 'listing webhook subscriptions'],
-  ['DELETE', /^\/v1\/automation\/webhooks\/[^/]+$/, 'removing the webhook subscription'],
-  ['GET', /^\/v1\/automation\/?$/, 'listing models'],
-  ['GET', /^\/v1\/(automation|users)\/me$/, 'checking the connection'],
-  ['GET', /^\/v1\/agent\/workspaces$/, 'listing codebases'],
-  ['POST', /^\/oauth\/token$/, 'signing in'],
+/** What each request of the app does, in the words of a message, by its method and path (`/*`: one item of it). */
+const PURPOSES: [method: string, path: string, purpose: string][] = [
+  ['POST', PATHS.tasks, 'creating the task'],
+  ['GET', PATHS.tasks, 'listing tasks'],
+  ['GET', `${PATHS.tasks}/*`, 'reading the task'],
+  ['DELETE', `${PATHS.tasks}/*`, 'cancelling the task'],
+  ['POST', PATHS.webhooks, 'subscribing to task events'],
+  ['GET', PATHS.webhooks, 'listing webhook subscriptions'],
+  ['DELETE', `${PATHS.webhooks}/*`, 'removing the webhook subscription'],
+  ['GET', PATHS.api, 'listing models'],
+  ['GET', PATHS.automationMe, 'checking the connection'],
+  ['GET', PATHS.usersMe, 'checking the connection'],
+  ['GET', PATHS.workspaces, 'listing codebases'],
+  ['POST', PATHS.token, 'signing in'],
 ];
 
 const pathOf = (url: string): string => {
@@ -56,11 +57,17 @@ const pathOf = (url: string): string => {
   }
 };
 
+/** Whether a path is the pattern's path, or one item below it for a pattern ending in `/*`. */
+const pathMatches = (path: string, pattern: string): boolean =>
+  pattern.endsWith('/*')
+    ? path.startsWith(pattern.slice(0, -1)) && /^[^/]+$/.test(path.slice(pattern.length - 1))
+    : path === pattern;
+
 /** "creating the task", for a request's messages. */
 export const purposeOf = (request: { method?: string; url: string }): string => {
   const method = request.method ?? 'GET';
   const path = pathOf(request.url);
-  return PURPOSES.find(([m, p]) => m === method && p.test(path))?.[2] ?? 'talking to CodeTether';
+  return PURPOSES.find(([m, p]) => m === method && pathMatches(path, p))?.[2] ?? 'talking to CodeTether';
 };
 
 const headerOf = (request: Request, name: string): string | undefined =>
