@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { createdTask, taskFixture, taskInput } from '../fixtures';
 import { startHookCatcher } from '../zap/hook-catcher';
 import { type DeliveryOptions, signedDelivery } from './delivery';
+import { measureResultData } from './result-data';
 import { measureSteps, type Row } from './steps';
 
 // npm runs scripts from the project's root.
@@ -391,9 +392,11 @@ const measure = async (workDir: string) => {
   if (args.zip) return;
   await attempt('Hook events', () => measureHookEvents(appFile, floorHookFile, valgrind !== undefined));
 
-  await attempt('Requests per step and hook throughput', async () => {
-    progress('requests per step and hook throughput, against the emulator');
+  await attempt('Requests per step, the signature check and Result Data', async () => {
+    progress('requests per step and the signature check, against the emulator');
     for (const row of await measureSteps(appFile)) record(row);
+    progress('reading Result Data from hostile answers, 10 KB to 1 MB');
+    for (const row of measureResultData()) record(row);
   });
 
   if (!args['no-tests']) {
