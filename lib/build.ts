@@ -8,13 +8,8 @@
  * that is pushed and the one that runs can never differ. Uncompiled, as in
  * the tests, the app offers API keys.
  */
-import { DEFAULT_BASE_URL } from './api/contract';
-
 export type Build = { auth: 'api_key' } | { auth: 'oauth2'; server: string };
 
 declare const CODETETHER_BUILD: Build | undefined;
 
 export const BUILD: Build = typeof CODETETHER_BUILD === 'undefined' ? { auth: 'api_key' } : CODETETHER_BUILD;
-
-/** The OAuth2 build for CodeTether's own instance. */
-export const OAUTH_BUILD: Build = { auth: 'oauth2', server: DEFAULT_BASE_URL };

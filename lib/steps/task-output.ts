@@ -7,7 +7,7 @@
 import type { Bundle } from 'zapier-platform-core';
 import { MAX_TASKS_PER_PAGE, type Task } from '../api/contract';
 import { withOffset } from '../api/timestamps';
-import { askedResultFields, askForResultFields, type ResultField, resultDataOf, resultDataSample } from './result-data';
+import { askedResultFields, resultDataOf } from './result-data';
 
 /** How many tasks a list of them reads: a few for the Zap editor's samples, a full page for a poll. */
 export const tasksToRead = (bundle: Bundle): number => (bundle.meta?.isLoadingSample ? 3 : MAX_TASKS_PER_PAGE);
@@ -117,16 +117,3 @@ const SAMPLES: Record<Task['status'], TaskOutput> = {
 };
 
 export const taskSampleIn = (status: Task['status']): TaskOutput => SAMPLES[status];
-
-/** The finished task when Result Fields were asked: its answer ends with them, and they come back as data. */
-export const completedTaskSampleAsking = (fields: readonly ResultField[]): TaskOutput => {
-  if (fields.length === 0) return completedTaskSample;
-  const data = resultDataSample(fields);
-  const result = `${COMPLETED_RESULT}\n\n\`\`\`json\n${JSON.stringify(data, null, 2)}\n\`\`\``;
-  return {
-    ...completedTaskSample,
-    description: askForResultFields(COMPLETED_PROMPT, fields),
-    result_summary: result,
-    ...resultDataOf(result, fields),
-  };
-};
