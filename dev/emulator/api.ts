@@ -4,7 +4,6 @@
  * /openapi.json.
  */
 import { createRoute, type Hook, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { z } from 'zod';
 import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import packageJson from '../../package.json';
@@ -18,7 +17,7 @@ import {
   type InputSource,
   notFound,
 } from './fastapi-errors';
-import type { RateCheck } from './rate-limit';
+import type { RateLimited } from './rate-limit';
 import {
   ApiInfo,
   AutomationMe,
@@ -67,8 +66,8 @@ export interface ApiDependencies {
   accounts: Accounts;
   tasks: TaskStore;
   webhooks: WebhookHub;
-  /** Counts a task route's request against its caller's quota (see rate-limit.ts). */
-  rateCheck: (c: Context) => RateCheck;
+  /** Runs a task route's handler within its caller's quota (see rate-limit.ts). */
+  rateLimited: RateLimited;
   options: Pick<
     EmulatorOptions,
     'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces' | 'taskLimitAs500'
@@ -88,7 +87,7 @@ export const fastApiValidationHook: Hook<unknown, AuthEnv, string, Response | un
 
 export const registerApiRoutes = (
   api: OpenAPIHono<AuthEnv>,
-  { accounts, tasks, webhooks, rateCheck, options }: ApiDependencies,
+  { accounts, tasks, webhooks, rateLimited, options }: ApiDependencies,
 ) => {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -225,19 +224,18 @@ export const registerApiRoutes = (
         },
       },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      const { user } = c.get('principal');
-      const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
-      if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
-      if (outcome.kind === 'over_budget') {
-        return options.taskLimitAs500
-          ? c.text(INTERNAL_SERVER_ERROR, 500)
-          : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
-      }
-      return rate.stamp(outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201));
-    },
+    (c) =>
+      rateLimited(c, () => {
+        const { user } = c.get('principal');
+        const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
+        if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
+        if (outcome.kind === 'over_budget') {
+          return options.taskLimitAs500
+            ? c.text(INTERNAL_SERVER_ERROR, 500)
+            : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
+        }
+        return outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201);
+      }),
   );
 
   api.openapi(
@@ -249,11 +247,7 @@ export const registerApiRoutes = (
       request: { query: TaskListQuery },
       responses: { 200: json(TaskList, 'A page of tasks'), ...errors(401, 422, 429) },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      return rate.stamp(c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200));
-    },
+    (c) => rateLimited(c, () => c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200)),
   );
 
   api.openapi(
@@ -265,12 +259,11 @@ export const registerApiRoutes = (
       request: { params: TaskIdParam },
       responses: { 200: json(Task, 'The task'), ...errors(401, 404, 429) },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
-      return task ? rate.stamp(c.json({ ...task.record }, 200)) : c.json(notFound('Task not found'), 404);
-    },
+    (c) =>
+      rateLimited(c, () => {
+        const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
+        return task ? c.json({ ...task.record }, 200) : c.json(notFound('Task not found'), 404);
+      }),
   );
 
   api.openapi(
