@@ -95,7 +95,6 @@ export const registerApiRoutes = (
     description: 'A `ct_` API key or an OAuth2 access token',
   });
 
-  const anyCredential = accounts.require('api_key', 'oauth');
   const secured = <R extends Omit<RouteConfig, 'security'>>(route: R) =>
     createRoute({ ...route, security: [{ bearer: [] }] });
 
@@ -133,7 +132,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/me',
       summary: 'The signed-in user (OAuth and SSO tokens only: production refuses `ct_` keys here)',
-      middleware: [accounts.requireAtMe()] as const,
+      middleware: [accounts.requireAtMe] as const,
       responses: {
         200: json(AutomationMe, 'The user'),
         401: json(
@@ -157,7 +156,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/users/me',
       summary: 'The account behind a `ct_` API key or an OAuth token',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       responses: { 200: json(UserMe, 'The account'), ...errors(401) },
     }),
     (c) => {
@@ -207,7 +206,7 @@ export const registerApiRoutes = (
       method: 'post',
       path: '/v1/automation/tasks',
       summary: 'Create a task; a repeated Idempotency-Key within 48 h replays the first answer with 200',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: {
         headers: IdempotencyHeader,
         body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } },
@@ -243,7 +242,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/tasks',
       summary: 'List tasks, newest first (`model` is always null here)',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { query: TaskListQuery },
       responses: { 200: json(TaskList, 'A page of tasks'), ...errors(401, 422, 429) },
     }),
@@ -255,7 +254,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/tasks/{task_id}',
       summary: 'One task',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: TaskIdParam },
       responses: { 200: json(Task, 'The task'), ...errors(401, 404, 429) },
     }),
@@ -271,7 +270,7 @@ export const registerApiRoutes = (
       method: 'delete',
       path: '/v1/automation/tasks/{task_id}',
       summary: 'Cancel a queued or running task',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: TaskIdParam },
       responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409) },
     }),
@@ -291,7 +290,7 @@ export const registerApiRoutes = (
       method: 'post',
       path: '/v1/automation/webhooks',
       summary: 'Subscribe a URL to task events; the secret is shown only in this answer',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CreateWebhookBody } } } },
       responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422) },
     }),
@@ -309,7 +308,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/webhooks',
       summary: 'The subscriptions of this account, without their secrets',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401) },
     }),
     (c) =>
@@ -328,7 +327,7 @@ export const registerApiRoutes = (
       method: 'delete',
       path: '/v1/automation/webhooks/{webhook_id}',
       summary: 'Remove a subscription',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: WebhookIdParam },
       responses: { 204: { description: 'Removed' }, ...errors(401, 404) },
     }),
