@@ -47,7 +47,7 @@ export class SlidingWindowLimiter {
 }
 
 /** Production's words when it refuses (the same whatever the limit). */
-export const RATE_LIMIT_MESSAGE = 'Too many requests. Please retry later.';
+const RATE_LIMIT_MESSAGE = 'Too many requests. Please retry later.';
 
 /**
  * The rate limit of the task routes, `clientOf` naming whose quota a request
