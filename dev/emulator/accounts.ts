@@ -3,7 +3,8 @@
  * OAuth access token, and each kind has its own rate-limit quota.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import type { ErrorBody } from '../../lib/api/contract';
 import type { EmulatorUser } from './config';
 import { AUTHENTICATION_REQUIRED, meUnauthorized } from './fastapi-errors';
 import type { OAuthServer } from './oauth';
@@ -48,15 +49,8 @@ export class Accounts {
     return token?.startsWith('ct_') ? `key:${token}` : `ip:${getConnInfo(c).remote.address ?? 'unknown'}`;
   };
 
-  /** Refuses the request with FastAPI's 401 unless a known credential of an accepted kind is sent. */
-  require =
-    (...accepted: Principal['via'][]): MiddlewareHandler<AuthEnv> =>
-    async (c, next) => {
-      const principal = this.principalOf(c);
-      if (!principal || !accepted.includes(principal.via)) return c.json(AUTHENTICATION_REQUIRED, 401);
-      c.set('principal', principal);
-      await next();
-    };
+  /** FastAPI's 401 unless a known credential is sent: a user's `ct_` key or an OAuth token. */
+  requireCredential: MiddlewareHandler<AuthEnv> = (c, next) => this.admit(c, next, AUTHENTICATION_REQUIRED);
 
   /**
    * What `/me` does instead: it asks the identity provider about the token
@@ -64,14 +58,19 @@ export class Accounts {
    * refused, and its 401s come in their own shape:
    * `{"detail": {"error": "unauthorized", "message": ...}}`.
    */
-  requireAtMe = (): MiddlewareHandler<AuthEnv> => async (c, next) => {
+  requireAtMe: MiddlewareHandler<AuthEnv> = async (c, next) => {
     const authorization = c.req.header('authorization');
     const refuse = (message: string) => c.json(meUnauthorized(message), 401);
     if (!authorization) return refuse('Missing Authorization header');
     if (!authorization.startsWith('Bearer ')) return refuse('Invalid Authorization header format');
+    return this.admit(c, next, meUnauthorized('Invalid or expired token'), 'oauth');
+  };
+
+  /** Goes on as the token's principal (of the kind `only`, if given), or answers 401 with `refusal`. */
+  private async admit(c: Context<AuthEnv>, next: Next, refusal: ErrorBody, only?: Principal['via']) {
     const principal = this.principalOf(c);
-    if (principal?.via !== 'oauth') return refuse('Invalid or expired token');
+    if (!principal || (only && principal.via !== only)) return c.json(refusal, 401);
     c.set('principal', principal);
     await next();
-  };
+  }
 }

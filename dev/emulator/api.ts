@@ -4,7 +4,6 @@
  * /openapi.json.
  */
 import { createRoute, type Hook, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { z } from 'zod';
 import { AGENT_TYPES, MODELS, OAUTH_SCOPES, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import packageJson from '../../package.json';
@@ -18,7 +17,7 @@ import {
   type InputSource,
   notFound,
 } from './fastapi-errors';
-import type { RateCheck } from './rate-limit';
+import type { RateLimited } from './rate-limit';
 import {
   ApiInfo,
   AutomationMe,
@@ -67,8 +66,8 @@ export interface ApiDependencies {
   accounts: Accounts;
   tasks: TaskStore;
   webhooks: WebhookHub;
-  /** Counts a task route's request against its caller's quota (see rate-limit.ts). */
-  rateCheck: (c: Context) => RateCheck;
+  /** Runs a task route's handler within its caller's quota (see rate-limit.ts). */
+  rateLimited: RateLimited;
   options: Pick<
     EmulatorOptions,
     'taskBudget' | 'upgradeUrl' | 'rateLimit' | 'idempotencyTtlMs' | 'workspaces' | 'taskLimitAs500'
@@ -88,7 +87,7 @@ export const fastApiValidationHook: Hook<unknown, AuthEnv, string, Response | un
 
 export const registerApiRoutes = (
   api: OpenAPIHono<AuthEnv>,
-  { accounts, tasks, webhooks, rateCheck, options }: ApiDependencies,
+  { accounts, tasks, webhooks, rateLimited, options }: ApiDependencies,
 ) => {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -96,7 +95,6 @@ export const registerApiRoutes = (
     description: 'A `ct_` API key or an OAuth2 access token',
   });
 
-  const anyCredential = accounts.require('api_key', 'oauth');
   const secured = <R extends Omit<RouteConfig, 'security'>>(route: R) =>
     createRoute({ ...route, security: [{ bearer: [] }] });
 
@@ -134,7 +132,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/me',
       summary: 'The signed-in user (OAuth and SSO tokens only: production refuses `ct_` keys here)',
-      middleware: [accounts.requireAtMe()] as const,
+      middleware: [accounts.requireAtMe] as const,
       responses: {
         200: json(AutomationMe, 'The user'),
         401: json(
@@ -158,7 +156,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/users/me',
       summary: 'The account behind a `ct_` API key or an OAuth token',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       responses: { 200: json(UserMe, 'The account'), ...errors(401) },
     }),
     (c) => {
@@ -208,7 +206,7 @@ export const registerApiRoutes = (
       method: 'post',
       path: '/v1/automation/tasks',
       summary: 'Create a task; a repeated Idempotency-Key within 48 h replays the first answer with 200',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: {
         headers: IdempotencyHeader,
         body: { required: true, content: { 'application/json': { schema: CreateTaskBody } } },
@@ -225,19 +223,18 @@ export const registerApiRoutes = (
         },
       },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      const { user } = c.get('principal');
-      const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
-      if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
-      if (outcome.kind === 'over_budget') {
-        return options.taskLimitAs500
-          ? c.text(INTERNAL_SERVER_ERROR, 500)
-          : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
-      }
-      return rate.stamp(outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201));
-    },
+    (c) =>
+      rateLimited(c, () => {
+        const { user } = c.get('principal');
+        const outcome = tasks.create(user.id, c.req.valid('json'), c.req.valid('header')['Idempotency-Key']);
+        if (outcome.kind === 'insert_failed') return c.text(INTERNAL_SERVER_ERROR, 500);
+        if (outcome.kind === 'over_budget') {
+          return options.taskLimitAs500
+            ? c.text(INTERNAL_SERVER_ERROR, 500)
+            : c.json(budgetExceeded(outcome.used, outcome.limit, options.upgradeUrl), 402);
+        }
+        return outcome.kind === 'replayed' ? c.json(outcome.answer, 200) : c.json(outcome.answer, 201);
+      }),
   );
 
   api.openapi(
@@ -245,15 +242,11 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/tasks',
       summary: 'List tasks, newest first (`model` is always null here)',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { query: TaskListQuery },
       responses: { 200: json(TaskList, 'A page of tasks'), ...errors(401, 422, 429) },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      return rate.stamp(c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200));
-    },
+    (c) => rateLimited(c, () => c.json(tasks.list(c.get('principal').user.id, c.req.valid('query')), 200)),
   );
 
   api.openapi(
@@ -261,16 +254,15 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/tasks/{task_id}',
       summary: 'One task',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: TaskIdParam },
       responses: { 200: json(Task, 'The task'), ...errors(401, 404, 429) },
     }),
-    (c) => {
-      const rate = rateCheck(c);
-      if (rate.refusal) return c.json(rate.refusal.body, 429, rate.refusal.headers);
-      const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
-      return task ? rate.stamp(c.json({ ...task.record }, 200)) : c.json(notFound('Task not found'), 404);
-    },
+    (c) =>
+      rateLimited(c, () => {
+        const task = tasks.get(c.get('principal').user.id, c.req.valid('param').task_id);
+        return task ? c.json({ ...task.record }, 200) : c.json(notFound('Task not found'), 404);
+      }),
   );
 
   api.openapi(
@@ -278,7 +270,7 @@ export const registerApiRoutes = (
       method: 'delete',
       path: '/v1/automation/tasks/{task_id}',
       summary: 'Cancel a queued or running task',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: TaskIdParam },
       responses: { 200: json(CancelledTask, 'The task is cancelled'), ...errors(401, 404, 409) },
     }),
@@ -298,7 +290,7 @@ export const registerApiRoutes = (
       method: 'post',
       path: '/v1/automation/webhooks',
       summary: 'Subscribe a URL to task events; the secret is shown only in this answer',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { body: { required: true, content: { 'application/json': { schema: CreateWebhookBody } } } },
       responses: { 201: json(WebhookSubscription, 'The subscription'), ...errors(401, 422) },
     }),
@@ -316,7 +308,7 @@ export const registerApiRoutes = (
       method: 'get',
       path: '/v1/automation/webhooks',
       summary: 'The subscriptions of this account, without their secrets',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       responses: { 200: json(WebhookList, 'The subscriptions'), ...errors(401) },
     }),
     (c) =>
@@ -335,7 +327,7 @@ export const registerApiRoutes = (
       method: 'delete',
       path: '/v1/automation/webhooks/{webhook_id}',
       summary: 'Remove a subscription',
-      middleware: [anyCredential] as const,
+      middleware: [accounts.requireCredential] as const,
       request: { params: WebhookIdParam },
       responses: { 204: { description: 'Removed' }, ...errors(401, 404) },
     }),

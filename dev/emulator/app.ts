@@ -62,11 +62,11 @@ export const createEmulatorApp = (options: EmulatorOptions) => {
     return next();
   });
 
-  const rateCheck = taskRateLimit(
+  const rateLimited = taskRateLimit(
     new SlidingWindowLimiter(options.rateLimit.limit, options.rateLimit.windowMs),
     accounts.rateClientOf,
   );
-  registerApiRoutes(app, { accounts, tasks, webhooks, rateCheck, options });
+  registerApiRoutes(app, { accounts, tasks, webhooks, rateLimited, options });
   app.route('/', oauth.routes());
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

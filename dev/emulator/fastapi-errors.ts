@@ -11,7 +11,7 @@ import type { ErrorBody } from '../../lib/api/contract';
 import { pythonJsonError } from './python-json';
 
 /** One entry of a FastAPI 422's `detail`, pydantic v2's shape. */
-export type PydanticError = {
+type PydanticError = {
   type: string;
   loc: (string | number)[];
   msg: string;
@@ -75,7 +75,7 @@ const plural = (count: number) => (count === 1 ? '' : 's');
 
 /** The schemes whose URLs must have a host (WHATWG's and rust-url's "special" schemes). */
 const SPECIAL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp']);
-export const HTTP_URL_SCHEMES = ['http', 'https'] as const;
+const HTTP_URL_SCHEMES = ['http', 'https'] as const;
 
 /** Why pydantic's HttpUrl refuses a string: rust-url's parse error, or the scheme. */
 const urlError = (input: unknown): Omit<PydanticError, 'loc'> => {

@@ -7,7 +7,7 @@
  * Positions count characters (code points), as Python's do, not UTF-16 units.
  */
 
-export interface PythonJsonError {
+interface PythonJsonError {
   /** `JSONDecodeError.msg`, such as "Expecting value" or "Expecting ',' delimiter". */
   message: string;
   /** `JSONDecodeError.pos`: the character where the decoder gave up. */

@@ -8,7 +8,6 @@
  * Retry-After and the X-RateLimit-* headers. No other route is limited.
  */
 import type { Context } from 'hono';
-import type { ErrorBody } from '../../lib/api/contract';
 import { rateLimitExceeded } from './fastapi-errors';
 
 export interface RateDecision {
@@ -47,40 +46,33 @@ export class SlidingWindowLimiter {
   }
 }
 
-/** One task route's turn with the limiter. */
-export interface RateCheck {
-  /** Set when the caller is over the limit: the 429 to answer. */
-  refusal?: { body: ErrorBody; headers: Record<string, string> };
-  /** Puts X-RateLimit-* on a successful answer, and returns it. */
-  stamp<R extends Response>(response: R): R;
-}
-
 /** Production's words when it refuses (the same whatever the limit). */
-export const RATE_LIMIT_MESSAGE = 'Too many requests. Please retry later.';
+const RATE_LIMIT_MESSAGE = 'Too many requests. Please retry later.';
 
-/** A check for each request of a task route; `clientOf` names whose quota it uses. */
+/**
+ * The rate limit of the task routes, `clientOf` naming whose quota a request
+ * uses. A route's handler runs within it: over the limit, the 429, and
+ * `answer` is never called; else `answer`'s response, with X-RateLimit-* when
+ * it is a success.
+ */
 export const taskRateLimit =
   (limiter: SlidingWindowLimiter, clientOf: (c: Context) => string) =>
-  (c: Context): RateCheck => {
+  <R extends Response>(c: Context, answer: () => R) => {
     const decision = limiter.take(clientOf(c));
     const headers = {
       'X-RateLimit-Limit': String(decision.limit),
       'X-RateLimit-Remaining': String(decision.remaining),
       'X-RateLimit-Reset': String(decision.resetAt),
     };
-    return {
-      ...(decision.allowed
-        ? {}
-        : {
-            refusal: {
-              body: rateLimitExceeded(RATE_LIMIT_MESSAGE),
-              headers: { ...headers, 'Retry-After': String(decision.retryAfter) },
-            },
-          }),
-      stamp: (response) => {
-        if (response.status < 300)
-          for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-        return response;
-      },
-    };
+    if (!decision.allowed) {
+      return c.json(rateLimitExceeded(RATE_LIMIT_MESSAGE), 429, {
+        ...headers,
+        'Retry-After': String(decision.retryAfter),
+      });
+    }
+    const response = answer();
+    if (response.status < 300) for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
   };
+
+export type RateLimited = ReturnType<typeof taskRateLimit>;

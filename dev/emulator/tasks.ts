@@ -27,26 +27,12 @@ export interface TaskRecord {
   model: string;
 }
 
-/**
- * The three creation times production keeps for a task, a few milliseconds
- * apart, in the order its `POST /tasks` writes them: the task row (`NOW()`
- * of its INSERT), then the run row (the enqueue's INSERT), then the TaskRun
- * object the create answers with. A read answers the task row's, a list the
- * run row's (and sorts by it), the create the enqueue's.
- */
-export interface CreationTimes {
-  taskRow: string;
-  runRow: string;
-  enqueued: string;
-}
-
 export interface StoredTask {
   ownerId: string;
   request: TaskRequest;
   record: TaskRecord;
-  createdAt: CreationTimes;
-  /** Microseconds since 1970 of the run row's created_at, for the list's order. */
-  runRowMicros: number;
+  /** Microseconds since 1970 of the task row's INSERT: the other two creation times follow from it. */
+  createdMicros: number;
   /** Microseconds since 1970 when the task started, for its runtime. */
   startedMicros?: number;
 }
@@ -84,7 +70,14 @@ const pythonIsoformat = (epochMicros: number, aware: boolean): string => {
   return `${seconds}${fraction}${aware ? '+00:00' : ''}`;
 };
 
-/** How long after the task row's INSERT the run row's and the create's answer's times come. */
+/**
+ * Production keeps three creation times for a task, a few milliseconds
+ * apart, in the order its `POST /tasks` writes them: the task row (`NOW()`
+ * of its INSERT), then the run row (the enqueue's INSERT), then the TaskRun
+ * object the create answers with. A read answers the task row's, a list the
+ * run row's (and sorts by it), the create the enqueue's. These are how long
+ * after the task row's the other two come.
+ */
 const RUN_ROW_AFTER_MICROS = 2_314;
 const ENQUEUED_AFTER_MICROS = 5_087;
 
@@ -196,20 +189,14 @@ export class TaskStore {
     const limit = this.options.taskBudget;
     if (limit !== null && used >= limit) return { kind: 'over_budget', used, limit };
 
-    const taskRowMicros = this.clock();
-    const runRowMicros = taskRowMicros + RUN_ROW_AFTER_MICROS;
-    const createdAt: CreationTimes = {
-      taskRow: this.timestamp(taskRowMicros, 'created'),
-      runRow: this.timestamp(runRowMicros, 'created'),
-      enqueued: this.timestamp(taskRowMicros + ENQUEUED_AFTER_MICROS, 'created'),
-    };
+    const createdMicros = this.clock();
     const record: TaskRecord = {
       task_id: `tsk_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       run_id: `run_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       status: 'queued',
       title: request.title,
       description: request.description,
-      created_at: createdAt.taskRow,
+      created_at: this.timestamp(createdMicros, 'created'),
       started_at: null,
       completed_at: null,
       runtime_seconds: null,
@@ -217,7 +204,7 @@ export class TaskStore {
       error: null,
       model: request.model,
     };
-    const task: StoredTask = { ownerId, request, record, createdAt, runRowMicros };
+    const task: StoredTask = { ownerId, request, record, createdMicros };
     this.tasks.set(record.task_id, task);
     const { task_id, run_id, status, title, description, model } = record;
     const answer: CreatedAnswer = {
@@ -226,7 +213,7 @@ export class TaskStore {
       status,
       title,
       description,
-      created_at: createdAt.enqueued,
+      created_at: this.timestamp(createdMicros + ENQUEUED_AFTER_MICROS, 'created'),
       model,
     };
     if (scopedKey) this.idempotent.set(scopedKey, { answer, expiresAt: Date.now() + this.options.idempotencyTtlMs });
@@ -241,17 +228,21 @@ export class TaskStore {
   }
 
   /**
-   * Newest created first: by the run row's created_at, which is also the
-   * created_at a list answers. Lists never carry the model (a production quirk).
+   * Newest created first, with the run row's created_at. Production sorts by
+   * that; the store's creation order is the same, as the clock never goes back
+   * and every run row comes as long after its task row. Lists never carry the
+   * model (a production quirk).
    */
   list(ownerId: string, query: { status?: TaskRecord['status']; limit: number; offset: number }) {
     const matching = [...this.tasks.values()]
       .filter((task) => task.ownerId === ownerId && (!query.status || task.record.status === query.status))
-      .sort((a, b) => b.runRowMicros - a.runRowMicros);
+      .reverse();
     return {
-      tasks: matching
-        .slice(query.offset, query.offset + query.limit)
-        .map((task) => ({ ...task.record, created_at: task.createdAt.runRow, model: null })),
+      tasks: matching.slice(query.offset, query.offset + query.limit).map((task) => ({
+        ...task.record,
+        created_at: this.timestamp(task.createdMicros + RUN_ROW_AFTER_MICROS, 'created'),
+        model: null,
+      })),
       total: matching.length,
       limit: query.limit,
       offset: query.offset,

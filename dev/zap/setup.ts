@@ -18,26 +18,40 @@ export interface AppSources {
 
 export type RunningZap = Zap & { stop(): Promise<void> };
 
-/** Starts the emulator, then the apps `appsFor` gives for its URL: an OAuth2 build is fixed to one instance. */
+/**
+ * Starts the emulator, then the apps `appsFor` gives for its URL: an OAuth2
+ * build is fixed to one instance. When any step fails (a build that does not
+ * compile), what has started is closed before the error goes on.
+ */
 export const startZap = async (
   appsFor: (emulatorUrl: string) => AppSources | Promise<AppSources>,
   overrides: EmulatorOverrides = {},
 ): Promise<RunningZap> => {
-  const emulator = await startEmulator(overrides);
-  const apps = await appsFor(emulator.url);
-  const catcher = await startHookCatcher();
-  // What Zapier passes from the integration's environment: the OAuth client registered with CodeTether.
-  const environment = {
-    CLIENT_ID: emulator.options.oauthClient.clientId,
-    CLIENT_SECRET: emulator.options.oauthClient.clientSecret,
+  const started: { close(): Promise<void> }[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((server) => server.close()));
   };
-  return {
-    emulator,
-    catcher,
-    apiKeyApp: zapierRuntime(apps.apiKey, environment),
-    oauthApp: zapierRuntime(apps.oauth2, environment),
-    stop: async () => {
-      await Promise.all([emulator.close(), catcher.close()]);
-    },
-  };
+  try {
+    const emulator = await startEmulator(overrides);
+    started.push(emulator);
+    const apps = await appsFor(emulator.url);
+    const catcher = await startHookCatcher();
+    started.push(catcher);
+    // What Zapier passes from the integration's environment: the OAuth client registered with CodeTether.
+    const environment = {
+      CLIENT_ID: emulator.options.oauthClient.clientId,
+      CLIENT_SECRET: emulator.options.oauthClient.clientSecret,
+    };
+    return {
+      emulator,
+      catcher,
+      apiKeyApp: zapierRuntime(apps.apiKey, environment),
+      oauthApp: zapierRuntime(apps.oauth2, environment),
+      stop,
+    };
+  } catch (error) {
+    // The first error is the one to report, whether or not closing goes well.
+    await Promise.allSettled(started.map((server) => server.close()));
+    throw error;
+  }
 };
