@@ -26,11 +26,15 @@ export const CONNECTIONS = {
 } as const;
 
 /**
- * A signed subscription delivery of `event` without the task embedded, so
- * that the trigger reads the task from CodeTether.
+ * A subscription delivery of `body`, signed as CodeTether signs one; by
+ * default `event` without the task embedded, so that the trigger reads the
+ * task from CodeTether.
  */
-export const deliveryOf = (event: InstantEvent) => {
-  const content = JSON.stringify({ event, event_id: 'evt_1', task_id: 'tsk_01J9Z6M4Q8', status: EVENT_STATUS[event] });
+export const deliveryOf = (
+  event: InstantEvent,
+  body: object = { event, event_id: 'evt_1', task_id: 'tsk_01J9Z6M4Q8', status: EVENT_STATUS[event] },
+) => {
+  const content = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return {
     subscribeData: SUBSCRIBE_DATA,
