@@ -5,17 +5,16 @@ import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import { zapierRuntime } from '../dev/zap/runtime';
 import App from '../index';
-import { type Flavour as AuthFlavour, BASE, SECRETS, useNock } from './support/app';
+import { BASE, FLAVOURS, type Flavour, SECRETS, useNock } from './support/app';
 import { CHECKS, type Definition } from './support/definition-rules';
 
 useNock();
 
-const FLAVOURS: AuthFlavour[] = ['api_key', 'oauth2'];
 const project = resolve(__dirname, '..');
 const builds = join(project, '.tmp');
 let out: string;
 /** Each flavour's build, compiled as for `zapier push`: its index.js and the definition it exports. */
-const built = {} as Record<AuthFlavour, { entry: string; definition: Definition & Record<string, unknown> }>;
+const built = {} as Record<Flavour, { entry: string; definition: Definition & Record<string, unknown> }>;
 
 beforeAll(() => {
   mkdirSync(builds, { recursive: true });

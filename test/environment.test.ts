@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zapierRuntime } from '../dev/zap/runtime';
 import App from '../index';
-import { appFor, SECRETS, useNock } from './support/app';
+import { appFor, FLAVOURS, SECRETS, useNock } from './support/app';
 import { CONNECTIONS, contractAnswer, VISIBLE_STEPS } from './support/steps';
 import { answerEveryRequest } from './support/zapier';
 
@@ -96,7 +96,7 @@ describe('a hostile .env and environment', () => {
       return readFileSync(join(dir, 'index.js'), 'utf8');
     };
     try {
-      for (const flavour of ['api_key', 'oauth2']) {
+      for (const flavour of FLAVOURS) {
         expect(compile(flavour, HOSTILE_ENV)).toBe(compile(flavour, {}));
       }
     } finally {
