@@ -153,7 +153,9 @@ describe('API key authentication', () => {
 });
 
 describe('OAuth2 authentication', () => {
-  const auth = appFor('oauth2').authentication!;
+  // Made once: runAsZapier keeps one Zapier runtime per app, so a fresh app for each run would set one up again.
+  const app = appFor('oauth2');
+  const auth = app.authentication!;
   const config = auth.oauth2Config!;
   const tokenAnswer = {
     access_token: SECRETS.accessToken,
@@ -240,7 +242,7 @@ describe('OAuth2 authentication', () => {
           fc.dictionary(fc.constantFrom('base_url', 'refresh_token', 'access_token'), hostileValue),
           async (inputData, authData) => {
             for (const method of ['getAccessToken', 'refreshAccessToken']) {
-              await runAsZapier(appFor('oauth2'), `authentication.oauth2Config.${method}`, {
+              await runAsZapier(app, `authentication.oauth2Config.${method}`, {
                 inputData,
                 authData: { ...oauthAuth, ...authData },
               });
@@ -270,7 +272,7 @@ describe('OAuth2 authentication', () => {
           body: cut,
           headers: { 'Content-Type': 'application/json' },
         }));
-        const run = await runAsZapier(appFor('oauth2'), `authentication.oauth2Config.${method}`, {
+        const run = await runAsZapier(app, `authentication.oauth2Config.${method}`, {
           inputData: { code: 'c0de' },
           authData: oauthAuth,
         });

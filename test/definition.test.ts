@@ -1,32 +1,26 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nock from 'nock';
 import { createAppHandler } from 'zapier-platform-core';
 import { zapierRuntime } from '../dev/zap/runtime';
+import { compile } from '../dev/zap/script';
 import App from '../index';
-import { type Flavour as AuthFlavour, BASE, SECRETS, useNock } from './support/app';
+import { BASE, FLAVOURS, type Flavour, SECRETS, useNock } from './support/app';
 import { CHECKS, type Definition } from './support/definition-rules';
 
 useNock();
 
-const FLAVOURS: AuthFlavour[] = ['api_key', 'oauth2'];
 const project = resolve(__dirname, '..');
 const builds = join(project, '.tmp');
 let out: string;
 /** Each flavour's build, compiled as for `zapier push`: its index.js and the definition it exports. */
-const built = {} as Record<AuthFlavour, { entry: string; definition: Definition & Record<string, unknown> }>;
+const built = {} as Record<Flavour, { entry: string; definition: Definition & Record<string, unknown> }>;
 
 beforeAll(() => {
   mkdirSync(builds, { recursive: true });
   out = mkdtempSync(join(builds, 'entry-'));
   for (const flavour of FLAVOURS) {
-    const dir = join(out, flavour);
-    execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
-      env: { ...process.env, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: '' },
-      stdio: 'pipe',
-    });
-    const entry = join(dir, 'index.js');
+    const entry = compile(project, join(out, flavour), flavour);
     // Exactly what zapierwrapper.js does: require(index.js) and use module.exports as is.
     built[flavour] = { entry, definition: require(entry) };
   }
@@ -70,12 +64,7 @@ describe('the compiled entry, loaded as Zapier runtime loads it', () => {
   );
 
   it('fixes an OAuth2 build to the one CodeTether instance it is built for', async () => {
-    const dir = join(out, 'oauth2-self-hosted');
-    execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
-      env: { ...process.env, CODETETHER_AUTH: 'oauth2', CODETETHER_OAUTH_SERVER: 'https://ct.example.org/' },
-      stdio: 'pipe',
-    });
-    const entry = join(dir, 'index.js');
+    const entry = compile(project, join(out, 'oauth2-self-hosted'), 'oauth2', { server: 'https://ct.example.org/' });
     const definition = require(entry);
     expect(definition.authentication.oauth2Config.authorizeUrl.url).toBe('https://ct.example.org/oauth/authorize');
     expect(definition.authentication.fields.map((field: { key: string }) => field.key)).toEqual(['webhook_secret']);
@@ -89,16 +78,9 @@ describe('the compiled entry, loaded as Zapier runtime loads it', () => {
   it.each(['http://ct.example.org', 'https://ct.example.org/api', 'ct.example.org'])(
     'refuses to build OAuth2 for %s: an instance is an https:// origin',
     (server) => {
-      expect(() =>
-        execFileSync(
-          process.execPath,
-          [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', join(out, 'refused')],
-          {
-            env: { ...process.env, CODETETHER_AUTH: 'oauth2', CODETETHER_OAUTH_SERVER: server },
-            stdio: 'pipe',
-          },
-        ),
-      ).toThrow(/CODETETHER_OAUTH_SERVER must be the https:\/\/ origin of a CodeTether instance/);
+      expect(() => compile(project, join(out, 'refused'), 'oauth2', { server })).toThrow(
+        /CODETETHER_OAUTH_SERVER must be the https:\/\/ origin of a CodeTether instance/,
+      );
     },
   );
 

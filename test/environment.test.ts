@@ -4,13 +4,13 @@
  * variable the app, its builds or the dev scripts read. (CI used to run the
  * whole suite a second time for this; these tests say it directly.)
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { zapierRuntime } from '../dev/zap/runtime';
+import { compile } from '../dev/zap/script';
 import App from '../index';
-import { appFor, SECRETS, useNock } from './support/app';
+import { appFor, FLAVOURS, type Flavour, SECRETS, useNock } from './support/app';
 import { CONNECTIONS, contractAnswer, VISIBLE_STEPS } from './support/steps';
 import { answerEveryRequest } from './support/zapier';
 
@@ -86,18 +86,17 @@ describe('a hostile .env and environment', () => {
   it('change nothing a build is: each flavour compiles to the same bundle', () => {
     mkdirSync(join(project, '.tmp'), { recursive: true });
     const out = mkdtempSync(join(project, '.tmp', 'env-build-'));
-    const compile = (flavour: string, env: Record<string, string>) => {
+    const bundleOf = (flavour: Flavour, env: Record<string, string>) => {
       const dir = join(out, `${flavour}-${Object.keys(env).length}`);
-      execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', dir], {
-        // The variables that choose the build are the caller's; nothing else may change it.
-        env: { PATH: process.env.PATH ?? '', ...env, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: '' },
-        stdio: 'pipe',
-      });
-      return readFileSync(join(dir, 'index.js'), 'utf8');
+      // The variables that choose the build are the caller's (compile sets them); nothing else may change it.
+      return readFileSync(
+        compile(project, dir, flavour, { environment: { PATH: process.env.PATH ?? '', ...env } }),
+        'utf8',
+      );
     };
     try {
-      for (const flavour of ['api_key', 'oauth2']) {
-        expect(compile(flavour, HOSTILE_ENV)).toBe(compile(flavour, {}));
+      for (const flavour of FLAVOURS) {
+        expect(bundleOf(flavour, HOSTILE_ENV)).toBe(bundleOf(flavour, {}));
       }
     } finally {
       rmSync(out, { recursive: true, force: true });

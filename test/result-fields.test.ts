@@ -8,13 +8,13 @@
  * same Result Data everywhere, in both authentication flavours: values of
  * their type, or null and a sentence naming each that does not fit.
  */
-import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { queuedOutput, taskFixture } from '../dev/fixtures';
-import { zapierRuntime } from '../dev/zap/runtime';
+import { type ZapierRuntime, zapierRuntime } from '../dev/zap/runtime';
 import { askForResultFields, readResultFields } from '../lib/steps/result-data';
+import { SIGNATURE_HEADER, signatureOf } from '../lib/webhooks/signature';
 import { API, appFor, FLAVOURS, type Flavour, SECRETS, useClock, useNock } from './support/app';
-import { CONNECTIONS } from './support/steps';
+import { CONNECTIONS, deliveryOf } from './support/steps';
 
 useNock();
 // An hour after the fixture's task finished, so that Task Finished still sees it.
@@ -82,15 +82,18 @@ const CASES = {
   },
 } as const;
 
-const sign = (secret: string, message: string) =>
-  `sha256=${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`;
+/** Each flavour's app in Zapier's runtime, made once for every step of every case. */
+const RUNTIMES = Object.fromEntries(FLAVOURS.map((flavour) => [flavour, zapierRuntime(appFor(flavour))])) as Record<
+  Flavour,
+  ZapierRuntime
+>;
 
 /** Every output of one task through one flavour of the app, as Zapier runs each step. */
 const outputsOf = async (flavour: Flavour, result: string) => {
   const task = taskFixture({ description: PROMPT, result_summary: result, model: null });
   const authData = CONNECTIONS[flavour];
   const run = async (method: string, bundle: object) =>
-    (await zapierRuntime(appFor(flavour)).run<unknown>(method, { authData, ...bundle })).results;
+    (await RUNTIMES[flavour].run<unknown>(method, { authData, ...bundle })).results;
   const list = (times: number) =>
     nock(API)
       .get('/tasks')
@@ -102,21 +105,6 @@ const outputsOf = async (flavour: Flavour, result: string) => {
   list(5);
   nock(API).get('/webhooks').reply(200, { webhooks: [] });
   const event = { event: 'task_completed', event_id: 'evt_1', task_id: task.task_id, status: 'completed' };
-  const delivered = (body: object) => {
-    const content = JSON.stringify(body);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    return {
-      subscribeData: { id: 'whk_1', secret: SECRETS.subscriptionSecret },
-      rawRequest: {
-        method: 'POST',
-        content,
-        headers: {
-          'Http-X-Codetether-Signature': sign(SECRETS.subscriptionSecret, `${timestamp}.${content}`),
-          'Http-X-Codetether-Timestamp': timestamp,
-        },
-      },
-    };
-  };
   const callback = (body: object) => ({
     inputData: {},
     outputData: { ...queuedOutput, description: PROMPT },
@@ -124,7 +112,7 @@ const outputsOf = async (flavour: Flavour, result: string) => {
     rawRequest: {
       method: 'POST',
       content: JSON.stringify(body),
-      headers: { 'Http-X-Codetether-Signature': sign(SECRETS.webhookSecret, JSON.stringify(body)) },
+      headers: { [`Http-${SIGNATURE_HEADER}`]: signatureOf(SECRETS.webhookSecret, JSON.stringify(body)) },
     },
   });
   const first = (results: unknown) => (results as Record<string, unknown>[])[0];
@@ -136,10 +124,10 @@ const outputsOf = async (flavour: Flavour, result: string) => {
     'New Task': first(await run('triggers.new_task.operation.perform', { meta: {} })),
     'Task Finished': first(await run('triggers.task_finished.operation.perform', { meta: {} })),
     'Task Completed, the task embedded': first(
-      await run('triggers.task_completed.operation.perform', delivered({ ...event, task })),
+      await run('triggers.task_completed.operation.perform', deliveryOf('task_completed', { ...event, task })),
     ),
     'Task Completed, the task read from CodeTether': first(
-      await run('triggers.task_completed.operation.perform', delivered(event)),
+      await run('triggers.task_completed.operation.perform', deliveryOf('task_completed', event)),
     ),
     'Task Completed, its samples': first(
       await run('triggers.task_completed.operation.performList', { meta: { isLoadingSample: true } }),
@@ -169,7 +157,7 @@ describe.each(FLAVOURS)('typed Result Fields, %s flavour', (flavour) => {
   });
 
   it('declares each field for later steps with Zapier’s type for it, before any run', async () => {
-    const { results } = await zapierRuntime(appFor(flavour)).run<{ key: string; type?: string; list?: boolean }[]>(
+    const { results } = await RUNTIMES[flavour].run<{ key: string; type?: string; list?: boolean }[]>(
       'creates.run_task.operation.outputFields',
       { authData: CONNECTIONS[flavour], inputData: { result_fields: ENTRIES } },
     );

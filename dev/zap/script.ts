@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Build } from '../../lib/build';
 import type { Done } from './flows';
 import { failureFrom } from './runtime';
 import { type RunningZap, startZap } from './setup';
@@ -23,10 +24,27 @@ export interface StepsRun {
 
 const elapsed = (since: number) => `${Math.round(performance.now() - since)} ms`;
 
-/** Compiles the app with dev/scripts/compile.mjs, as `zapier push` would; an OAuth2 build for the emulator. */
-const compile = (project: string, out: string, flavour: 'api_key' | 'oauth2', server = ''): string => {
+export interface CompileOptions {
+  /** The one CodeTether instance an OAuth2 build is for; empty for compile.mjs's default, CodeTether's own. */
+  server?: string;
+  /** What compile.mjs's process sees besides the two variables that choose the build; by default this process's. */
+  environment?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Compiles the app of `project` into `out` with dev/scripts/compile.mjs, as
+ * `zapier push` would, and returns the path of its index.js. A build
+ * compile.mjs refuses throws, with its sentence (its stderr) in the message.
+ * `npm start`, `npm run trigger` and the tests all build the app with it.
+ */
+export const compile = (
+  project: string,
+  out: string,
+  flavour: Build['auth'],
+  { server = '', environment = process.env }: CompileOptions = {},
+): string => {
   execFileSync(process.execPath, [join(project, 'dev', 'scripts', 'compile.mjs'), '--out', out], {
-    env: { ...process.env, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: server },
+    env: { ...environment, CODETETHER_AUTH: flavour, CODETETHER_OAUTH_SERVER: server },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return join(out, 'index.js');
@@ -67,7 +85,7 @@ export const runZapSteps = async (
     const { running } = await step('Start the emulator, build the app for it as Zapier runs it', async () => {
       zap = await startZap((emulatorUrl) => ({
         apiKey: compile(project, join(buildDir, 'api_key'), 'api_key'),
-        oauth2: compile(project, join(buildDir, 'oauth2'), 'oauth2', emulatorUrl),
+        oauth2: compile(project, join(buildDir, 'oauth2'), 'oauth2', { server: emulatorUrl }),
       }));
       return {
         running: zap,

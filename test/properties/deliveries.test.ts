@@ -14,13 +14,12 @@ import { taskFixture } from '../../dev/fixtures';
 import { zapierRuntime } from '../../dev/zap/runtime';
 import { EVENT_STATUS, type InstantEvent, WEBHOOK_EVENTS } from '../../lib/api/contract';
 import { pythonJsonDumps, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/webhooks/signature';
-import { API, type Flavour as AuthFlavour, apiKeyAuth, appFor, oauthAuth, SECRETS } from '../support/app';
+import { API, apiKeyAuth, appFor, FLAVOURS, type Flavour, oauthAuth, SECRETS } from '../support/app';
 import { numRuns, SEED } from './arbitraries';
 
 const RUNS = 30;
 const NOW_SECONDS = 1_796_000_000;
 const WINDOW_SECONDS = 5 * 60;
-const FLAVOURS: AuthFlavour[] = ['api_key', 'oauth2'];
 const INSTANT_TRIGGERS = Object.keys(EVENT_STATUS) as InstantEvent[];
 /** Task IDs of this prefix are gone from CodeTether (404); any other is there. */
 const GONE = 'tsk_gone_';
@@ -55,7 +54,7 @@ afterAll(() => {
 });
 
 /** Runs one method as Zapier does: its results, or its failure's message, and every log line. */
-const runStep = async (flavour: AuthFlavour, method: string, bundle: object) => {
+const runStep = async (flavour: Flavour, method: string, bundle: object) => {
   consoleLines = [];
   const logs: string[] = [];
   try {

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_BASE_URL } from '../../lib/api/contract';
-import { appFor, SECRETS, useNock } from '../support/app';
+import { appFor, FLAVOURS, SECRETS, useNock } from '../support/app';
 import { CONNECTIONS, VISIBLE_STEPS } from '../support/steps';
 import { answerEveryRequest, expectSettledSafely, pastTheDeadline, runAsZapier } from '../support/zapier';
 import { answerOf, hostileServer, isStalled, numRuns, SEED, type Server } from './arbitraries';
@@ -80,7 +80,7 @@ const expectStatusRule = (
   }
 };
 
-describe.each(['api_key', 'oauth2'] as const)('any server answer, %s flavour', (flavour) => {
+describe.each(FLAVOURS)('any server answer, %s flavour', (flavour) => {
   const app = appFor(flavour);
   const authData = CONNECTIONS[flavour];
   // What a server can know and echo: the connection's secrets and the OAuth client's.

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { parseBaseUrl } from '../../lib/api/base-url';
-import { appFor, BASE, SECRETS, useNock } from '../support/app';
+import { appFor, BASE, FLAVOURS, SECRETS, useNock } from '../support/app';
 import { CONNECTIONS, contractAnswer, SUBSCRIBE_DATA, TARGET_URL, VISIBLE_STEPS } from '../support/steps';
 import { answerEveryRequest, expectSettledSafely, runAsZapier } from '../support/zapier';
 import { hostileValue, maybeHostile, numRuns, SEED } from './arbitraries';
@@ -74,7 +74,7 @@ const configuredOrigin = (method: string, bundle: { authData: Record<string, unk
   }
 };
 
-describe.each(['api_key', 'oauth2'] as const)('any step input, %s flavour', (flavour) => {
+describe.each(FLAVOURS)('any step input, %s flavour', (flavour) => {
   const app = appFor(flavour);
 
   it('succeeds, or names the wrong field in one short sentence before any request; leaks nothing', async () => {

@@ -6,6 +6,7 @@ import nock from 'nock';
 import { createAppTester } from 'zapier-platform-core';
 import { authenticationFor } from '../../authentication';
 import App from '../../index';
+import type { Build } from '../../lib/build';
 import { guardSteps } from '../../lib/steps/step-guard';
 
 export const BASE = 'https://api.codetether.io';
@@ -26,7 +27,8 @@ export const SECRETS = {
 process.env.CLIENT_ID = 'codetether-zapier-test';
 process.env.CLIENT_SECRET = SECRETS.clientSecret;
 
-export type Flavour = 'api_key' | 'oauth2';
+/** A build's one authentication scheme (lib/build.ts). */
+export type Flavour = Build['auth'];
 export const FLAVOURS: Flavour[] = ['api_key', 'oauth2'];
 
 /** The app as a build of either scheme ships it; an OAuth2 build signs in with `server`, by default CodeTether's own. */

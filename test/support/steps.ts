@@ -26,11 +26,15 @@ export const CONNECTIONS = {
 } as const;
 
 /**
- * A signed subscription delivery of `event` without the task embedded, so
- * that the trigger reads the task from CodeTether.
+ * A subscription delivery of `body`, signed as CodeTether signs one; by
+ * default `event` without the task embedded, so that the trigger reads the
+ * task from CodeTether.
  */
-export const deliveryOf = (event: InstantEvent) => {
-  const content = JSON.stringify({ event, event_id: 'evt_1', task_id: 'tsk_01J9Z6M4Q8', status: EVENT_STATUS[event] });
+export const deliveryOf = (
+  event: InstantEvent,
+  body: object = { event, event_id: 'evt_1', task_id: 'tsk_01J9Z6M4Q8', status: EVENT_STATUS[event] },
+) => {
+  const content = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return {
     subscribeData: SUBSCRIBE_DATA,
@@ -68,16 +72,14 @@ type Field = { key: string; type?: string; required?: boolean };
 type Operation = Record<string, unknown> & { type?: string; inputFields?: unknown[] };
 
 /** The step's own input fields (not functions, not read-only notes). */
-const inputKeysOf = (operation: Operation): string[] =>
-  (operation.inputFields ?? [])
-    .filter((field): field is Field => typeof field === 'object' && field !== null && (field as Field).type !== 'copy')
-    .map((field) => field.key);
+const ownFieldsOf = (operation: Operation): Field[] =>
+  (operation.inputFields ?? []).filter(
+    (field): field is Field => typeof field === 'object' && field !== null && (field as Field).type !== 'copy',
+  );
 
 /** The required fields with a valid value; a search without any gets its first field's, to search for something. */
 const validInput = (where: string, operation: Operation): Record<string, unknown> => {
-  const fields = (operation.inputFields ?? []).filter(
-    (field): field is Field => typeof field === 'object' && field !== null && (field as Field).type !== 'copy',
-  );
+  const fields = ownFieldsOf(operation);
   const chosen = fields.filter((field) => field.required);
   if (chosen.length === 0 && fields[0] && where.startsWith('searches.')) chosen.push(fields[0]);
   return Object.fromEntries(
@@ -103,7 +105,7 @@ export const VISIBLE_STEPS: VisibleStep[] = [
     Object.entries(App[kind] ?? {}).flatMap(([key, step]): VisibleStep[] => {
       const where = `${kind}.${key}.operation`;
       const operation = step.operation as Operation;
-      const inputKeys = inputKeysOf(operation);
+      const inputKeys = ownFieldsOf(operation).map((field) => field.key);
       const inputData = validInput(where, operation);
       if (operation.type !== 'hook') {
         const searchByTitle =
